@@ -1,0 +1,212 @@
+"""The command line: flags and exit codes only; the work happens in the engine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lambdalint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _check_selectors(option: str, selectors: list[str]) -> None:
+    from lambdalint.core.rule import expand_selector
+
+    for selector in selectors:
+        if not expand_selector(selector):
+            raise click.UsageError(f"{option}: unknown rule {selector!r}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="lambdalint")
+def main() -> None:
+    """lambdalint: find the Lambda mistakes that cost money, lose messages or open holes."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--select",
+    multiple=True,
+    help="Rules to run (ids, names or prefixes; replaces the default set).",
+)
+@click.option("--extend-select", multiple=True, help="Rules to run on top of the selected ones.")
+@click.option("--ignore", multiple=True, help="Rules not to run.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "concise", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="warning",
+    show_default=True,
+    help="The lowest severity that makes the exit code 1.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option(
+    "--config", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file to use."
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
+)
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Evaluate date-dependent rules (runtime deprecation) at this date, for reproducible CI.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Tracebacks for internal errors, timings, skipped files."
+)
+def check(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    fail_on: str,
+    exit_zero: bool,
+    config: Path | None,
+    isolated: bool,
+    color: str,
+    statistics: bool,
+    as_of,
+    verbose: bool,
+) -> None:
+    """Check files and directories (default: the current directory)."""
+    from lambdalint.config import ConfigError, load_settings
+    from lambdalint.core.finding import Severity
+    from lambdalint.engine.run import run
+    from lambdalint.report import reporter
+
+    targets = list(paths) or [Path(".")]
+    if config is not None and not config.is_file():
+        raise click.UsageError(f"--config: no such file: {config}")
+    try:
+        settings = load_settings(targets, config, isolated)
+    except ConfigError as exc:
+        click.echo(f"lambdalint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    for option, values in (
+        ("--select", select),
+        ("--extend-select", extend_select),
+        ("--ignore", ignore),
+    ):
+        _check_selectors(option, _split(values))
+    if as_of is not None:
+        settings.as_of = as_of.date()
+    if select:
+        settings.select = _split(select)
+    settings.extend_select += _split(extend_select)
+    settings.ignore += _split(ignore)
+
+    try:
+        result = run(targets, settings, verbose=verbose)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 2
+        if verbose:
+            raise
+        click.echo(f"lambdalint: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+    for skipped in result.skipped:
+        if verbose or skipped.reason == "no such file or directory":
+            click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
+    if statistics:
+        click.echo(_statistics(result), nl=False)
+    else:
+        click.echo(reporter(output_format)(result, use_color), nl=False)
+    if verbose:
+        timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
+        click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
+
+    if any(f.rule == "LL000" for f in result.findings) and not exit_zero:
+        sys.exit(EXIT_ERROR)
+    threshold = Severity.parse(fail_on)
+    if not exit_zero and any(f.severity >= threshold for f in result.findings):
+        sys.exit(EXIT_FINDINGS)
+    missing = [s for s in result.skipped if s.reason == "no such file or directory"]
+    if missing and not exit_zero:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_OK)
+
+
+def _statistics(result) -> str:
+    from collections import Counter
+
+    from lambdalint.core.rule import all_rules
+
+    rules = all_rules()
+    counts = Counter(f.rule for f in result.findings)
+    lines = [
+        f"{count:5d}  {rule}  {rules[rule].meta.name if rule in rules else ''}"
+        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--all", "show_all", is_flag=True, help="Include the engine's own rules (LL0xx).")
+def rules(output_format: str, show_all: bool) -> None:
+    """List every rule: id, name, severity, default, summary."""
+    from lambdalint.core.rule import all_rules
+
+    metas = [cls.meta for cls in all_rules().values()]
+    if output_format == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "severity": str(m.severity),
+                        "default": m.default,
+                        "fix": m.fix,
+                        "summary": m.summary,
+                    }
+                    for m in metas
+                ],
+                indent=2,
+            )
+        )
+        return
+    for meta in metas:
+        default = "on" if meta.default else "off"
+        click.echo(
+            f"{meta.id}  {meta.name:<28} {str(meta.severity):<8} {default:<4} {meta.summary}"
+        )
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show a rule's page (by id or name)."""
+    from lambdalint.core.rule import all_rules, resolve_code
+    from lambdalint.docs import render_page
+
+    rule_id = resolve_code(rule)
+    if rule_id is None:
+        raise click.UsageError(f"unknown rule {rule!r} (see `lambdalint rules`)")
+    page = render_page(all_rules()[rule_id])
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(page))
+    else:
+        click.echo(page)

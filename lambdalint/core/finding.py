@@ -1,0 +1,92 @@
+"""What rules report and what reporters print."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from lambdalint.core.span import NodeRef, Span
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {text!r} (expected error, warning or info)"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+Where = Span | NodeRef
+
+
+@dataclass(frozen=True)
+class Related:
+    where: Where
+    message: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    path: str
+    start: int  # character offsets into the file's text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    message: str
+    applicability: str  # "safe", "unsafe" or "display-only"
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem. `where` is a Span, or a NodeRef the engine turns into a Span for reporting."""
+
+    rule: str
+    severity: Severity
+    message: str
+    where: Where
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+    anchor: str = ""
+
+    @property
+    def span(self) -> Span:
+        assert isinstance(self.where, Span), "positions are resolved before reporting"
+        return self.where
+
+    @property
+    def path(self) -> str:
+        return self.where.path
+
+    def sort_key(self) -> tuple:
+        span = self.span
+        return (span.path, span.line, span.column, self.rule, self.message)
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class RunResult:
+    """Everything reporters and the CLI see."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,139 @@
+"""Rule metadata, the rule base classes and the registry.
+
+Metadata lives only here, on the rule: `lambdalint rules`, `explain`, the reporters and the
+README's table are all generated from it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from lambdalint.core.finding import Finding, Fix, Related, Severity, Where
+
+if TYPE_CHECKING:
+    from lambdalint.engine.project import CodeContext
+
+ID_PATTERN = re.compile(r"^LL\d{3}$")
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    default: bool = True
+    scope: str = "code"  # "code", "template", "project" or "tool"
+    fix: str = "none"  # "none", "safe", "unsafe"
+    anchors: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not ID_PATTERN.match(self.id):
+            raise ValueError(f"bad rule id {self.id!r}")
+        if not NAME_PATTERN.match(self.name):
+            raise ValueError(f"bad rule name {self.name!r}")
+
+
+class Rule:
+    """Base of every rule. A rule reads what its scope gives it and yields findings; it never
+    prints, never reads configuration beyond its options and never filters suppressions."""
+
+    meta: ClassVar[RuleMeta]
+
+    def __init__(self, severity: Severity | None = None, options: dict[str, Any] | None = None):
+        self.severity = severity or self.meta.severity
+        self.options = {**self.meta.options, **(options or {})}
+
+    def finding(
+        self,
+        where: Where,
+        message: str,
+        related: Iterable[Related] = (),
+        fix: Fix | None = None,
+        anchor: str = "",
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=self.meta.id,
+            severity=severity or self.severity,
+            message=message,
+            where=where,
+            related=tuple(related),
+            fix=fix,
+            anchor=anchor,
+        )
+
+
+class CodeRule(Rule):
+    """Reads one Python module's facts, with the project's handler path to ask about."""
+
+    def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
+class TemplateRule(Rule):
+    """Reads the template model (functions, roles, event sources...), never raw YAML/HCL/JSON.
+    The context type lives in lambdalint.engine.templates."""
+
+    def check(self, ctx: Any) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
+class ToolRule(Rule):
+    """Findings the engine itself produces (internal errors, parse errors, suppressions)."""
+
+
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    meta = cls.meta
+    if meta.id in _REGISTRY and _REGISTRY[meta.id] is not cls:
+        raise ValueError(f"rule id {meta.id} registered twice")
+    _REGISTRY[meta.id] = cls
+    return cls
+
+
+def all_rules() -> dict[str, type[Rule]]:
+    """Every rule, by id, sorted. Imports the rule packages on first use."""
+    if not _REGISTRY:
+        import lambdalint.rules as package
+
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(info.name)
+    return dict(sorted(_REGISTRY.items()))
+
+
+def rule_by_name() -> dict[str, str]:
+    return {cls.meta.name: rule_id for rule_id, cls in all_rules().items()}
+
+
+def resolve_code(code: str) -> str | None:
+    """An id for a rule id or kebab name; None when it names no rule."""
+    rules = all_rules()
+    upper = code.strip().upper()
+    if upper in rules:
+        return upper
+    return rule_by_name().get(code.strip().lower())
+
+
+def expand_selector(selector: str) -> set[str]:
+    """Rule ids a selector names: an id, a name, an id prefix (`LL1`, `LL10`) or `ALL`."""
+    rules = all_rules()
+    text = selector.strip()
+    if text.upper() == "ALL":
+        return set(rules)
+    exact = resolve_code(text)
+    if exact:
+        return {exact}
+    upper = text.upper()
+    if upper.startswith("LL") and upper[2:].isdigit():
+        return {rule_id for rule_id in rules if rule_id.startswith(upper)}
+    return set()

@@ -1,0 +1,40 @@
+"""Source positions: one type for every frontend, converters for the formats that need others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file. Lines and columns are 1-based code points; the end is exclusive."""
+
+    path: str  # project-relative, POSIX separators
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, path: str, line: int, column: int = 1) -> Span:
+        return cls(path, line, column, line, column + 1)
+
+    @classmethod
+    def whole_line(cls, path: str, line: int, text: str) -> Span:
+        return cls(path, line, 1, line, max(len(text), 1) + 1)
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """A node of a parsed Python file, named by its kind and pre-order index among nodes of that
+    kind. Facts carry these instead of positions: positions are computed only for findings."""
+
+    path: str
+    kind: str
+    index: int
+
+
+def utf16_column(line_text: str, column: int) -> int:
+    """The 0-based UTF-16 column LSP clients expect for a 1-based code-point column."""
+    prefix = line_text[: column - 1]
+    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in prefix)

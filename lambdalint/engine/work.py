@@ -1,0 +1,100 @@
+"""The work done for one file, in a worker process: read, parse, extract. Picklable results only."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lambdalint.core.directive import Directive
+from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.span import Span
+from lambdalint.engine.discover import SourceFile
+
+
+@dataclass
+class FileResult:
+    source: SourceFile
+    facts: object | None = None  # ModuleFacts for Python files
+    template: object | None = None  # the template frontend's result for IaC files
+    findings: list[Finding] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+
+
+def parse_error(path: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return Finding(
+        rule="LL001",
+        severity=Severity.ERROR,
+        message=message,
+        where=Span(path, max(line, 1), max(column, 1), max(line, 1), max(column, 1) + 1),
+    )
+
+
+def read_text(source: SourceFile, max_size: int) -> tuple[str | None, Finding | None]:
+    """The file's text, or the LL001 finding that says why it cannot be analysed."""
+    path = source.display
+    try:
+        size = source.path.stat().st_size
+        if size > max_size:
+            return None, parse_error(
+                path, f"file too large to analyse ({size} bytes; max-file-size is {max_size})"
+            )
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return None, parse_error(path, f"cannot read file: {exc.strerror or exc}")
+    if b"\0" in data:
+        return None, parse_error(path, "not a text file (it contains NUL bytes)")
+    try:
+        if source.kind == "python":
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        else:
+            encoding = "utf-8-sig"
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        return None, parse_error(path, f"cannot decode file: {exc}", line)
+    return text.removeprefix("\ufeff"), None
+
+
+def module_name(path: Path) -> str:
+    """The dotted name Lambda would import a file by: its package chain, then its stem."""
+    parts = [] if path.stem == "__init__" else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts) or path.parent.name
+
+
+def analyse_file(source: SourceFile, max_size: int, parse_python: bool) -> FileResult:
+    result = FileResult(source)
+    if source.kind == "template":
+        return analyse_template(source, max_size, result)
+    if source.kind != "python":
+        return result  # the Terraform frontend plugs in here
+    text, error = read_text(source, max_size)
+    if error is not None:
+        result.findings.append(error)
+        return result
+    from lambdalint.frontends.python.comments import python_directives
+
+    result.directives = python_directives(text, source.display)
+    if not parse_python:
+        return result
+    from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
+
+    try:
+        result.facts = extract_facts(text, source.display, module_name(source.path))
+    except PythonSyntaxError as exc:
+        result.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
+    return result
+
+
+def analyse_template(source: SourceFile, max_size: int, result: FileResult) -> FileResult:
+    """YAML/JSON files: only CloudFormation/SAM templates are analysed; others are left silently."""
+    try:
+        from lambdalint.frontends.cloudformation import analyse_template_file
+    except ImportError:
+        return result  # no template frontend in this build
+    return analyse_template_file(source, max_size, result)

@@ -1,0 +1,1 @@
+"""Every rule lives in its own module below this package, grouped by family."""

@@ -1,0 +1,53 @@
+"""What LL101-LL103 share: an object created on the handler path, once per invocation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.core.finding import Finding, Related
+from lambdalint.core.rule import CodeRule
+from lambdalint.engine.project import CodeContext, Reach
+from lambdalint.frontends.python.facts import CallFact
+
+
+def per_request(call: CallFact, calls_by_index: dict[int, CallFact]) -> bool:
+    """Whether the call is built from this request's data (the event, parameters, minted
+    credentials), directly or through the session it is called on: then it must be per request."""
+    if any(value.is_per_request for value in call.values()):
+        return True
+    receiver = call.receiver
+    if receiver is not None and receiver.origin >= 0:
+        origin = calls_by_index.get(receiver.origin)
+        if origin is not None and origin.func == call.func:
+            return per_request(origin, calls_by_index)
+    return False
+
+
+def creations_on_handler_path(
+    ctx: CodeContext, callees: frozenset[str]
+) -> Iterator[tuple[CallFact, Reach]]:
+    """Calls to `callees` that run on every invocation, with how a handler reaches them.
+
+    Import-time code, lazy-initialisation guards, cached functions, functions no handler reaches
+    and per-request construction are all left out."""
+    calls_by_index = {call.index: call for call in ctx.facts.calls}
+    for call in ctx.facts.calls:
+        if call.callee not in callees or call.guarded:
+            continue
+        function = ctx.function(call.func)
+        if function is None or function.cached:
+            continue
+        reach = ctx.reach(call.func)
+        if reach is None or per_request(call, calls_by_index):
+            continue
+        yield call, reach
+
+
+def report(rule: CodeRule, ctx: CodeContext, call: CallFact, reach: Reach, what: str) -> Finding:
+    return rule.finding(
+        ctx.call_ref(call.index),
+        f"`{call.text}` creates {what} on every invocation ({reach.describe()}); "
+        "create it once at module scope and reuse it",
+        related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+        anchor=f"{ctx.facts.module}.{call.func}",
+    )
