@@ -8,7 +8,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from lambdalint.core.span import NodeRef, Span
+from lambdalint.frontends.python.batch import BatchedVisitor
 from lambdalint.frontends.python.extract import FactExtractor
+from lambdalint.frontends.python.structure import STRUCTURE_VISITORS
 from lambdalint.frontends.python.facts import ModuleFacts
 
 
@@ -44,10 +46,11 @@ def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> PythonSynta
 
 
 def extract_facts(text: str, path: str, module: str) -> ModuleFacts:
+    """One traversal: the core extractor plus every structural fact visitor, batched."""
     tree = parse_module(text)
     facts = ModuleFacts(path=path, module=module)
-    package = module.rpartition(".")[0]
-    tree.visit(FactExtractor(facts, package))
+    core = FactExtractor(facts, module.rpartition(".")[0])
+    tree.visit(BatchedVisitor([core, *(cls(core) for cls in STRUCTURE_VISITORS)]))
     return facts
 
 
