@@ -148,7 +148,9 @@ class Function(Resource):
     url: FunctionUrl | None = None
     events: list[EventSource] = field(default_factory=list)
     dead_letter: Val = MISSING_VAL  # DeadLetterConfig target
-    async_config: AsyncConfig | None = None  # EventInvokeConfig / aws_lambda_function_event_invoke_config
+    async_config: AsyncConfig | None = (
+        None  # EventInvokeConfig / aws_lambda_function_event_invoke_config
+    )
     recursive_loop: Val = MISSING_VAL  # "Allow" / "Terminate"
     template_dir: str = ""  # the template's directory (display path) for resolving code_path
 
