@@ -4,7 +4,6 @@ CloudFormation, SAM, Terraform and Serverless Framework all become these objects
 sees YAML, HCL or JSON. Values that cannot be resolved are UNKNOWN and rules stay silent on them.
 """
 
-from lambdalint.model.values import MISSING, UNKNOWN, Val
 from lambdalint.model.resources import (
     AsyncConfig,
     Bucket,
@@ -21,6 +20,7 @@ from lambdalint.model.resources import (
     Template,
     Topic,
 )
+from lambdalint.model.values import MISSING, UNKNOWN, Val
 
 __all__ = [
     "MISSING",

@@ -10,8 +10,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.frontends.python.batch import BatchedVisitor
 from lambdalint.frontends.python.extract import FactExtractor
-from lambdalint.frontends.python.structure import STRUCTURE_VISITORS
 from lambdalint.frontends.python.facts import ModuleFacts
+from lambdalint.frontends.python.structure import STRUCTURE_VISITORS
 
 
 class PythonSyntaxError(Exception):
