@@ -114,6 +114,8 @@ class ModuleFacts:
     calls: list[CallFact] = field(default_factory=list)
     edges: list[CallEdge] = field(default_factory=list)
     imports: dict[str, str] = field(default_factory=dict)  # local alias -> dotted target
+    # Facts of the structural visitors (frontends/python/structure.py), by visitor name.
+    structure: dict[str, object] = field(default_factory=dict)
 
     def calls_in(self, func: str) -> list[CallFact]:
         return [call for call in self.calls if call.func == func]
