@@ -48,7 +48,10 @@ class Project:
         self.modules = {m.facts.path: m for m in modules}
         self.by_file = {m.path: m for m in modules}
         self.src = list(src)
-        self.handlers = self._find_handlers(extra_handlers)
+        self.declared_handlers = self._declared_handlers(extra_handlers)
+        self.handlers = self._find_handlers() + [
+            h for h in self.declared_handlers if h not in self._find_handlers()
+        ]
         self.reach = self._handler_paths()
 
     # -- resolution -----------------------------------------------------------------------
