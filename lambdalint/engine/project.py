@@ -49,9 +49,8 @@ class Project:
         self.by_file = {m.path: m for m in modules}
         self.src = list(src)
         self.declared_handlers = self._declared_handlers(extra_handlers)
-        self.handlers = self._find_handlers() + [
-            h for h in self.declared_handlers if h not in self._find_handlers()
-        ]
+        conventional = self._find_handlers()
+        self.handlers = conventional + [h for h in self.declared_handlers if h not in conventional]
         self.reach = self._handler_paths()
 
     # -- resolution -----------------------------------------------------------------------
@@ -115,18 +114,25 @@ class Project:
 
     # -- handlers and their paths ---------------------------------------------------------
 
-    def _find_handlers(self, extra: list[str]) -> list[FunctionKey]:
+    def _find_handlers(self) -> list[FunctionKey]:
+        """Handlers by the signature convention."""
         handlers = []
         for path, module in sorted(self.modules.items()):
             for function in module.facts.functions.values():
                 if function.looks_like_handler:
                     handlers.append(FunctionKey(path, function.qualname))
-        for spec in extra:
+        return handlers
+
+    def _declared_handlers(self, specs: list[str]) -> list[FunctionKey]:
+        """Handlers named by configuration (`path/to/mod.py:func`); templates add theirs later.
+        These are authoritative: rules such as LL118 check their signatures."""
+        handlers = []
+        for spec in specs:
             file_part, _, name = spec.rpartition(":")
+            file_part = file_part.removeprefix("./")
             for path, module in sorted(self.modules.items()):
-                if (
-                    path == file_part or path.endswith("/" + file_part)
-                ) and name in module.facts.functions:
+                named = path == file_part or path.endswith("/" + file_part)
+                if named and name in module.facts.functions:
                     handlers.append(FunctionKey(path, name))
         return list(dict.fromkeys(handlers))
 
