@@ -1,0 +1,142 @@
+"""The command line: output formats, exit codes, configuration errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lambdalint.cli import main
+
+BAD = "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
+GOOD = "import boto3\n\ns3 = boto3.client('s3')\n\ndef handler(event, context):\n    return s3\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+
+    def write(files: dict[str, str]) -> Path:
+        for name, text in files.items():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text(text)
+        return tmp_path
+
+    return write
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_text_output_has_headline_frame_and_summary(project):
+    project({"app.py": BAD})
+    result = invoke("check")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("app.py:4:12: LL101 [warning] `boto3.client()` creates an AWS SDK client")
+    assert "4 |     return boto3.client('s3')" in result.output
+    assert "  |            ^^^^^^^^^^^^^^^^^^ LL101" in result.output
+    assert lines[-1] == "Found 1 finding (0 errors, 1 warning, 0 info) in 1 file."
+    assert "\x1b[" not in result.output
+
+
+def test_color_always_colours_the_output(project):
+    project({"app.py": BAD})
+    assert "\x1b[" in invoke("check", "--color", "always").output
+
+
+def test_clean_project_exits_zero(project):
+    project({"app.py": GOOD})
+    result = invoke("check", ".")
+    assert result.exit_code == 0
+    assert "All checks passed" in result.output
+
+
+def test_json_objects_have_exactly_the_documented_keys(project):
+    project({"app.py": BAD})
+    result = invoke("check", "--format", "json", ".")
+    items = json.loads(result.output)
+    assert len(items) == 1
+    assert set(items[0]) == {
+        "rule", "name", "severity", "message", "path", "line", "column",
+        "end_line", "end_column", "fix", "related",
+    }  # fmt: skip
+    item = items[0]
+    assert (item["rule"], item["name"], item["severity"]) == ("LL101", "client-in-handler", "warning")
+    assert (item["path"], item["line"], item["column"], item["end_line"], item["end_column"]) == (
+        "app.py", 4, 12, 4, 30,
+    )  # fmt: skip
+    assert item["related"] == [{"path": "app.py", "line": 3, "column": 5, "message": "handler app.handler"}]
+
+
+def test_concise_is_one_line_per_finding(project):
+    project({"app.py": BAD, "b.py": BAD})
+    lines = invoke("check", "--format", "concise").output.splitlines()
+    assert len(lines) == 3 and lines[0].startswith("app.py:4:12: LL101")
+
+
+def test_fail_on_and_exit_zero(project):
+    project({"app.py": BAD})
+    assert invoke("check", "--fail-on", "error").exit_code == 0
+    assert invoke("check", "--exit-zero").exit_code == 0
+    assert invoke("check", "--fail-on", "info").exit_code == 1
+
+
+def test_select_ignore_by_id_name_prefix(project):
+    project({"app.py": BAD})
+    assert invoke("check", "--ignore", "LL101").exit_code == 0
+    assert invoke("check", "--ignore", "client-in-handler").exit_code == 0
+    assert invoke("check", "--select", "LL102").exit_code == 0
+    assert invoke("check", "--select", "LL1").exit_code == 1
+    assert invoke("check", "--select", "LL1", "--ignore", "LL101,LL102").exit_code == 0
+
+
+def test_unknown_rule_on_the_command_line_is_a_usage_error(project):
+    project({"app.py": GOOD})
+    result = invoke("check", "--select", "LL999")
+    assert result.exit_code == 2 and "LL999" in result.output
+
+
+def test_config_error_names_file_and_line_and_exits_2(project):
+    project({"app.py": GOOD, "pyproject.toml": '[tool.lambdalint]\nselect = ["LL1"]\ncolour = "x"\n'})
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 2
+    assert "pyproject.toml:3: tool.lambdalint.colour: unknown key" in result.output
+
+
+def test_missing_path_is_an_error(project):
+    project({"app.py": GOOD})
+    result = CliRunner().invoke(main, ["check", "nope.py"])
+    assert result.exit_code == 2 and "nope.py" in result.output
+
+
+def test_rules_lists_the_catalog(project):
+    output = invoke("rules").output
+    assert "LL101  client-in-handler" in output and "warning" in output
+    items = json.loads(invoke("rules", "--format", "json").output)
+    assert {"id": "LL002", "default": False}.items() <= next(i for i in items if i["id"] == "LL002").items()
+
+
+def test_explain_by_id_and_by_name(project):
+    by_id = invoke("explain", "LL101").output
+    assert by_id.startswith("# LL101 client-in-handler")
+    assert "Severity: **warning** · default: **on**" in by_id
+    assert invoke("explain", "client-in-handler").output == by_id
+    assert invoke("explain", "nope").exit_code == 2
+
+
+def test_statistics(project):
+    project({"app.py": BAD, "b.py": BAD})
+    assert invoke("check", "--statistics").output.split() == ["2", "LL101", "client-in-handler"]
+
+
+def test_module_entry_point_prints_the_version():
+    result = subprocess.run(
+        [sys.executable, "-m", "lambdalint", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("lambdalint, version ")

@@ -1,0 +1,191 @@
+"""The engine end to end: the acceptance scenarios of the foundation issue."""
+
+from __future__ import annotations
+
+from lambdalint.core.rule import all_rules
+
+HELPER_CHAIN = {
+    "app.py": (
+        "from lib import audit\n"
+        "\n"
+        "def lambda_handler(event, context):\n"
+        "    audit.record(event)\n"
+    ),
+    "lib/__init__.py": "",
+    "lib/audit.py": (
+        "from lib.store import save\n"
+        "\n"
+        "def record(event):\n"
+        "    save(event['id'])\n"
+    ),
+    "lib/store.py": (
+        "import boto3 as b3\n"
+        "\n"
+        "def save(item_id):\n"
+        "    table = b3.resource('dynamodb').Table('audit')\n"
+        "    table.put_item(Item={'id': item_id})\n"
+    ),
+}
+
+
+def rules_of(result):
+    return [(f.rule, f.path, f.span.line) for f in result.findings]
+
+
+def test_client_two_calls_deep_in_another_module_is_reported_at_creation(lint):
+    result = lint(HELPER_CHAIN)
+    assert rules_of(result) == [("LL101", "lib/store.py", 4)]
+    finding = result.findings[0]
+    assert "called from app.lambda_handler via audit.record() -> save()" in finding.message
+    assert finding.span.column == 13
+    assert [(r.where.path, r.where.line) for r in finding.related] == [("app.py", 3)]
+
+
+def test_lazy_global_and_lru_cache_forms_are_silent(lint):
+    result = lint(
+        {
+            "app.py": (
+                "import functools\n"
+                "import boto3 as b3\n"
+                "_client = None\n"
+                "\n"
+                "def lazy():\n"
+                "    global _client\n"
+                "    if _client is None:\n"
+                "        _client = b3.client('s3')\n"
+                "    return _client\n"
+                "\n"
+                "@functools.lru_cache(maxsize=None)\n"
+                "def cached():\n"
+                "    return b3.client('sqs')\n"
+                "\n"
+                "def lambda_handler(event, context):\n"
+                "    return lazy(), cached()\n"
+            )
+        }
+    )
+    assert rules_of(result) == []
+
+
+def test_relative_imports_reach_the_helper(lint):
+    files = {
+        "fn/__init__.py": "",
+        "fn/app.py": "from .helpers import make\n\ndef handler(event, context):\n    make()\n",
+        "fn/helpers.py": "import boto3\n\ndef make():\n    return boto3.client('s3')\n",
+    }
+    assert rules_of(lint(files)) == [("LL101", "fn/helpers.py", 4)]
+
+
+def test_absolute_import_is_looked_up_from_the_importing_files_directory(lint):
+    # As a SAM CodeUri sees it: src/fn is the package root, `import helpers` means src/fn/helpers.py.
+    files = {
+        "src/fn/app.py": "import helpers\n\ndef handler(event, context):\n    helpers.make()\n",
+        "src/fn/helpers.py": "import boto3\n\ndef make():\n    return boto3.client('s3')\n",
+        "src/other/helpers.py": "import boto3\n\ndef make():\n    return boto3.client('sns')\n",
+    }
+    assert rules_of(lint(files)) == [("LL101", "src/fn/helpers.py", 4)]
+
+
+def test_function_not_reached_from_any_handler_is_silent(lint):
+    files = {"tool.py": "import boto3\n\ndef main():\n    boto3.client('s3')\n"}
+    assert rules_of(lint(files)) == []
+
+
+def test_configured_handler_is_a_handler(lint):
+    files = {"svc/entry.py": "import boto3\n\ndef run(payload):\n    boto3.client('s3')\n"}
+    assert rules_of(lint(files)) == []
+    assert rules_of(lint(files, handlers=["svc/entry.py:run"])) == [("LL101", "svc/entry.py", 4)]
+
+
+def test_syntax_error_is_one_ll001_and_other_files_still_checked(lint):
+    files = {
+        "broken.py": "def handler(event, context):\n    return {\n\nx = 1\n",
+        "app.py": "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n",
+    }
+    result = lint(files)
+    assert [(f.rule, f.path) for f in result.findings] == [("LL101", "app.py"), ("LL001", "broken.py")]
+    broken = result.findings[1]
+    assert broken.span.line == 2 and "syntax error" in broken.message
+
+
+def test_binary_and_undecodable_files_are_ll001_not_crashes(lint, tmp_path):
+    (tmp_path / "blob.py").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "latin.py").write_bytes(b"x = '\xff\xfe'\n")
+    result = lint({"ok.py": "x = 1\n"})
+    messages = {f.path: f.message for f in result.findings}
+    assert set(messages) == {"blob.py", "latin.py"}
+    assert "NUL" in messages["blob.py"] and "decode" in messages["latin.py"]
+
+
+def test_file_over_the_size_limit_is_reported_not_parsed(lint):
+    result = lint({"big.py": "x = 1\n" * 100}, max_file_size=50)
+    assert [(f.rule, f.path) for f in result.findings] == [("LL001", "big.py")]
+    assert "too large" in result.findings[0].message
+
+
+def test_a_crashing_rule_is_ll000_for_that_file_and_the_rest_still_runs(lint, monkeypatch):
+    ll101 = all_rules()["LL101"]
+    original = ll101.check
+
+    def explode(self, ctx):
+        if ctx.facts.path == "a.py":
+            raise RuntimeError("boom")
+        return original(self, ctx)
+
+    monkeypatch.setattr(ll101, "check", explode)
+    files = {
+        "a.py": "import boto3\n\ndef handler(event, context):\n    boto3.client('s3')\n",
+        "b.py": "import boto3\n\ndef handler(event, context):\n    boto3.client('s3')\n",
+    }
+    result = lint(files)
+    assert [(f.rule, f.path) for f in result.findings] == [("LL000", "a.py"), ("LL101", "b.py")]
+    assert "LL101" in result.findings[0].message and "boom" in result.findings[0].message
+
+
+def test_vendored_trees_and_default_excludes_are_skipped(lint):
+    creation = "import boto3\n\ndef handler(event, context):\n    boto3.client('s3')\n"
+    files = {
+        "layer/python/requests-2.0.dist-info/METADATA": "",
+        "layer/python/vendored.py": creation,
+        "lib/site-packages/x.py": creation,
+        "node_modules/pkg/x.py": creation,
+        ".aws-sam/build/Fn/app.py": creation,
+        "botocore/__init__.py": creation,
+        "cdk.out/asset/app.py": creation,
+        "src/app.py": creation,
+    }
+    result = lint(files)
+    assert sorted(f.path for f in result.findings) == ["cdk.out/asset/app.py", "src/app.py"]
+
+
+def test_gitignore_and_exclude_are_honoured(lint):
+    creation = "import boto3\n\ndef handler(event, context):\n    boto3.client('s3')\n"
+    files = {
+        ".gitignore": "generated/\n*_scratch.py\n",
+        "generated/app.py": creation,
+        "mine_scratch.py": creation,
+        "legacy/app.py": creation,
+        "app.py": creation,
+    }
+    result = lint(files, exclude=["legacy"])
+    assert [f.path for f in result.findings] == ["app.py"]
+
+
+def test_per_file_ignores_and_severity_overrides(lint):
+    from lambdalint.core.finding import Severity
+
+    creation = "import boto3\n\ndef handler(event, context):\n    boto3.client('s3')\n"
+    files = {"tests/test_app.py": creation, "app.py": creation}
+    result = lint(
+        files, per_file_ignores={"tests/*": ["client-in-handler"]}, severity={"LL101": Severity.ERROR}
+    )
+    assert [(f.path, f.severity) for f in result.findings] == [("app.py", Severity.ERROR)]
+
+
+def test_every_registered_rule_has_consistent_metadata():
+    names = set()
+    for rule_id, cls in all_rules().items():
+        assert cls.meta.id == rule_id
+        assert cls.meta.name not in names
+        names.add(cls.meta.name)
+        assert cls.meta.summary.endswith(".")

@@ -1,0 +1,57 @@
+"""Inline suppression comments and LL002."""
+
+from __future__ import annotations
+
+CREATE = "import boto3\n\ndef handler(event, context):\n"
+
+
+def findings(result):
+    return [(f.rule, f.span.line) for f in result.findings]
+
+
+def test_ignore_by_id_name_or_list_on_the_same_line(lint):
+    body = (
+        CREATE + "    a = boto3.client('s3')  # lambdalint: ignore[LL101]\n"
+        "    b = boto3.client('s3')  # lambdalint: ignore[client-in-handler]\n"
+        "    c = boto3.client('s3')  # lambdalint: ignore[LL102, LL101]\n"
+        "    d = boto3.client('s3')  # lambdalint: ignore\n"
+        "    e = boto3.client('s3')  # lambdalint: ignore[LL102]\n"
+    )
+    assert findings(lint({"app.py": body})) == [("LL101", 8)]
+
+
+def test_ignore_alone_on_the_line_above(lint):
+    body = CREATE + "    # lambdalint: ignore[LL101]\n    a = boto3.client('s3')\n"
+    assert findings(lint({"app.py": body})) == []
+
+
+def test_ignore_two_lines_above_does_not_reach(lint):
+    body = CREATE + "    # lambdalint: ignore[LL101]\n    x = 1\n    a = boto3.client('s3')\n"
+    assert findings(lint({"app.py": body})) == [("LL101", 6)]
+
+
+def test_file_ignore(lint):
+    body = "# lambdalint: file-ignore[LL1]\n" + CREATE + "    boto3.client('s3')\n"
+    assert findings(lint({"app.py": body})) == []
+
+
+def test_directive_inside_a_string_is_not_a_comment(lint):
+    body = CREATE + "    boto3.client('s3'); x = '# lambdalint: ignore'\n"
+    assert findings(lint({"app.py": body})) == [("LL101", 4)]
+
+
+def test_unused_suppression_is_ll002_when_enabled(lint):
+    body = (
+        CREATE + "    a = boto3.client('s3')  # lambdalint: ignore[LL101]\n"
+        "    b = 1  # lambdalint: ignore[LL101]\n"
+        "    c = 2  # lambdalint: ignore[LL102]\n"
+    )
+    assert findings(lint({"app.py": body})) == []
+    result = lint({"app.py": body}, extend_select=["LL002"])
+    assert findings(result) == [("LL002", 5), ("LL002", 6)]
+    assert "unused suppression" in result.findings[0].message
+
+
+def test_ll002_leaves_comments_naming_disabled_rules_alone(lint):
+    body = CREATE + "    b = 1  # lambdalint: ignore[LL102]\n"
+    assert findings(lint({"app.py": body}, select=["LL101", "LL002"])) == []
