@@ -95,3 +95,27 @@ def _default_name(language: str) -> str:
         "hcl": "main.tf",
         "toml": "pyproject.toml",
     }.get(language, f"example.{language}")
+
+
+TABLE_START = "<!-- rules-table:start (generated: python scripts/update_readme.py) -->"
+TABLE_END = "<!-- rules-table:end -->"
+
+
+def rules_table() -> str:
+    """The README's rule table, generated from the registry."""
+    from lambdalint.core.rule import all_rules
+
+    rows = ["| id | name | severity | default | fix | summary |", "|---|---|---|---|---|---|"]
+    for meta in (cls.meta for cls in all_rules().values()):
+        default = "on" if meta.default else "off"
+        summary = meta.summary.replace("|", "\\|")
+        rows.append(
+            f"| {meta.id} | {meta.name} | {meta.severity} | {default} | {meta.fix} | {summary} |"
+        )
+    return "\n".join(rows)
+
+
+def with_rules_table(readme: str) -> str:
+    start = readme.index(TABLE_START) + len(TABLE_START)
+    end = readme.index(TABLE_END)
+    return readme[:start] + "\n" + rules_table() + "\n" + readme[end:]
