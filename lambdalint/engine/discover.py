@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,32 +75,78 @@ def is_vendored_dir(directory: Path, names: list[str]) -> str | None:
 
 
 class _IgnoreFiles:
-    """The .gitignore files met on the way down, each applying below its own directory."""
+    """The .gitignore files that apply in each directory: its ancestors' and its own.
+
+    Each directory keeps the list of (base, spec) pairs in force there, so a path is matched only
+    against the files on its own chain, not every .gitignore of the tree."""
 
     def __init__(self) -> None:
-        self.specs: list[tuple[Path, object]] = []
+        self.in_force: dict[Path, list[tuple[Path, object]]] = {}
 
-    def load(self, directory: Path) -> None:
+    def enter(self, directory: Path, parent: Path | None) -> None:
+        inherited = self.in_force.get(parent, []) if parent is not None else []
+        spec = self._load(directory)
+        self.in_force[directory] = inherited + [(directory, spec)] if spec else inherited
+
+    @staticmethod
+    def _load(directory: Path):
         ignore_file = directory / ".gitignore"
         if not ignore_file.is_file():
-            return
-        import pathspec
-
+            return None
         try:
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            text = ignore_file.read_text(encoding="utf-8", errors="replace")
         except OSError:
-            return
-        self.specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
+            return None
+        return _compile_ignore(text)
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        for base, spec in self.specs:
-            try:
-                relative = path.relative_to(base).as_posix()
-            except ValueError:
-                continue
+    def ignored(self, directory: Path, name: str, is_dir: bool) -> bool:
+        specs = self.in_force.get(directory)
+        if not specs:
+            return False
+        here = directory.as_posix()
+        for base, spec in specs:
+            prefix = here[len(base.as_posix()) + 1 :]
+            relative = f"{prefix}/{name}" if prefix else name
             if spec.match_file(relative + ("/" if is_dir else "")):
                 return True
         return False
+
+
+class _Alternation:
+    """All patterns of one .gitignore as a single regular expression: matching one regex per
+    path instead of one per pattern makes discovery of a sample collection with hundreds of
+    .gitignore files several times faster. Only valid without negations (order then matters)."""
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+
+    def match_file(self, relative: str) -> bool:
+        return self.regex.match(relative) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _compile_ignore(text: str):
+    """Compiled once per distinct content: sample collections repeat the same .gitignore."""
+    import pathspec
+
+    lines = text.splitlines()
+
+    try:
+        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+        regexes = []
+        for line in lines:
+            regex, include = GitIgnoreSpecPattern.pattern_to_regex(line)
+            if include is None:
+                continue
+            if not include:
+                raise ValueError("negation: order matters, let pathspec decide")
+            regexes.append(regex.replace("(?P<ps_d>", "(?:"))
+        if not regexes:
+            return None
+        return _Alternation(re.compile("|".join(f"(?:{r})" for r in regexes)))
+    except (ImportError, ValueError, re.error):
+        return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def discover(paths: list[Path], settings: Settings) -> tuple[list[SourceFile], list[Skipped]]:
@@ -131,21 +179,22 @@ def _excluded(path: Path, settings: Settings) -> bool:
 
 def _walk(top: Path, settings: Settings, skipped: list[Skipped]):
     ignores = _IgnoreFiles()
-    for parent in reversed([top, *top.parents]):
-        # .gitignore files above the scanned directory apply too, up to the repository root.
-        if parent != top and not (parent / ".git").exists() and not _inside_repo(parent, top):
-            continue
-        ignores.load(parent)
+    # .gitignore files above the scanned directory apply too, up to the repository root.
+    parent = None
+    for ancestor in reversed(top.parents):
+        if _inside_repo(ancestor, top):
+            ignores.enter(ancestor, parent)
+            parent = ancestor
+    ignores.enter(top, parent)
 
     def onerror(error: OSError) -> None:
-        skipped.append(
-            Skipped(display_path(Path(error.filename or top)), f"unreadable: {error.strerror}")
-        )
+        where = display_path(Path(error.filename or top))
+        skipped.append(Skipped(where, f"unreadable: {error.strerror}"))
 
     for directory, dirnames, filenames in os.walk(top, onerror=onerror):
         here = Path(directory)
         if here != top:
-            ignores.load(here)
+            ignores.enter(here, here.parent)
         reason = is_vendored_dir(here, dirnames + filenames) if here != top else None
         if reason:
             skipped.append(Skipped(display_path(here), reason))
@@ -156,14 +205,14 @@ def _walk(top: Path, settings: Settings, skipped: list[Skipped]):
             child = here / name
             if name in DEFAULT_EXCLUDED_DIRS or _excluded(child, settings):
                 continue
-            if ignores.ignored(child, is_dir=True) or os.path.islink(child):
+            if ignores.ignored(here, name, is_dir=True) or os.path.islink(child):
                 continue
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             child = here / name
             kind = kind_of(child)
-            if kind is None or _excluded(child, settings) or ignores.ignored(child, is_dir=False):
+            if kind is None or _excluded(child, settings) or ignores.ignored(here, name, False):
                 continue
             yield SourceFile(child, display_path(child), kind, top, False)
 
