@@ -31,18 +31,20 @@ def parse_error(path: str, message: str, line: int = 1, column: int = 1) -> Find
     )
 
 
-def read_text(source: SourceFile, max_size: int) -> tuple[str | None, Finding | None]:
-    """The file's text, or the LL001 finding that says why it cannot be analysed."""
+def read_bytes(source: SourceFile, max_size: int) -> tuple[bytes | None, Finding | None]:
     path = source.display
     try:
         size = source.path.stat().st_size
         if size > max_size:
-            return None, parse_error(
-                path, f"file too large to analyse ({size} bytes; max-file-size is {max_size})"
-            )
-        data = source.path.read_bytes()
+            message = f"file too large to analyse ({size} bytes; max-file-size is {max_size})"
+            return None, parse_error(path, message)
+        return source.path.read_bytes(), None
     except OSError as exc:
         return None, parse_error(path, f"cannot read file: {exc.strerror or exc}")
+
+
+def decode_text(source: SourceFile, data: bytes) -> tuple[str | None, Finding | None]:
+    path = source.display
     if b"\0" in data:
         return None, parse_error(path, "not a text file (it contains NUL bytes)")
     try:
@@ -57,6 +59,14 @@ def read_text(source: SourceFile, max_size: int) -> tuple[str | None, Finding | 
     return text.removeprefix("\ufeff"), None
 
 
+def read_text(source: SourceFile, max_size: int) -> tuple[str | None, Finding | None]:
+    """The file's text, or the LL001 finding that says why it cannot be analysed."""
+    data, error = read_bytes(source, max_size)
+    if data is None:
+        return None, error
+    return decode_text(source, data)
+
+
 def module_name(path: Path) -> str:
     """The dotted name Lambda would import a file by: its package chain, then its stem."""
     parts = [] if path.stem == "__init__" else [path.stem]
@@ -67,28 +77,53 @@ def module_name(path: Path) -> str:
     return ".".join(parts) or path.parent.name
 
 
-def analyse_file(source: SourceFile, max_size: int, parse_python: bool) -> FileResult:
+def analyse_file(
+    source: SourceFile, max_size: int, parse_python: bool, cache_root: str | None = None
+) -> FileResult:
     result = FileResult(source)
     if source.kind == "template":
         return analyse_template(source, max_size, result)
     if source.kind != "python":
         return result  # the Terraform frontend plugs in here
-    text, error = read_text(source, max_size)
-    if error is not None:
+    data, error = read_bytes(source, max_size)
+    if data is None:
         result.findings.append(error)
         return result
+    module = module_name(source.path)
+    cache = key = None
+    if cache_root is not None:
+        from lambdalint.engine.cache import Cache, cache_key
+
+        cache = Cache(Path(cache_root))
+        key = cache_key("python", source.display, module, str(parse_python), data)
+        cached = cache.get(key)
+        if isinstance(cached, FileResult):
+            cached.source = source
+            return cached
+    analyse_python(source, data, module, parse_python, result)
+    if cache is not None:
+        cache.put(key, result)
+    return result
+
+
+def analyse_python(
+    source: SourceFile, data: bytes, module: str, parse_python: bool, result: FileResult
+) -> None:
+    text, error = decode_text(source, data)
+    if error is not None:
+        result.findings.append(error)
+        return
     from lambdalint.frontends.python.comments import python_directives
 
     result.directives = python_directives(text, source.display)
     if not parse_python:
-        return result
+        return
     from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
 
     try:
-        result.facts = extract_facts(text, source.display, module_name(source.path))
+        result.facts = extract_facts(text, source.display, module)
     except PythonSyntaxError as exc:
         result.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
-    return result
 
 
 def analyse_template(source: SourceFile, max_size: int, result: FileResult) -> FileResult:

@@ -1,0 +1,52 @@
+"""The facts cache: a round trip, and no way for a crafted entry to reach foreign code."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.span import Span
+from lambdalint.engine.cache import Cache, cache_key, decode, encode
+from lambdalint.frontends.python.parse import extract_facts
+
+
+def test_facts_round_trip_equal():
+    text = "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3', region_name=event['r'])\n"
+    facts = extract_facts(text, "app.py", "app")
+    finding = Finding("LL001", Severity.ERROR, "x", Span("a.py", 1, 1, 1, 2))
+    value = {"facts": facts, "findings": [finding]}
+    assert decode(json.loads(json.dumps(encode(value)))) == value
+
+
+def test_cache_put_get_and_gitignore(tmp_path):
+    cache = Cache(tmp_path)
+    key = cache_key("app.py", b"x = 1\n")
+    assert cache.get(key) is None
+    cache.put(key, ("a", 1, {"b": [2]}))
+    assert cache.get(key) == ("a", 1, {"b": [2]})
+    assert (tmp_path / ".lambdalint_cache" / ".gitignore").read_text().endswith("*\n")
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"~d": "os:system", "f": {}},
+        {"~d": "subprocess:Popen", "f": {"args": "true"}},
+        {"~e": "builtins:object", "v": 1},
+        {"~d": "lambdalint.engine.cache:tool_fingerprint", "f": {}},
+    ],
+)
+def test_crafted_entries_are_refused(entry):
+    with pytest.raises(TypeError):
+        decode(entry)
+
+
+def test_a_corrupt_entry_is_a_miss(tmp_path):
+    cache = Cache(tmp_path)
+    key = cache_key("x")
+    cache.put(key, 1)
+    path = next((tmp_path / ".lambdalint_cache").rglob(f"{key}.json"))
+    path.write_text('{"~d": "os:system", "f": {"command": "echo pwned"}}')
+    assert cache.get(key) is None
