@@ -1,0 +1,1 @@
+"""LL2xx: a function's own configuration, read from the IaC model (any template format)."""
