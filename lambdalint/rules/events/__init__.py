@@ -1,0 +1,1 @@
+"""Event-source rules: mappings, async invocation, and the resources that trigger a function."""

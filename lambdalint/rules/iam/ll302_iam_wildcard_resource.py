@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.rule import RuleMeta, TemplateRule, register
+from lambdalint.engine.templates import TemplateContext
+from lambdalint.model import Statement
+from lambdalint.rules.iam.action_table import scoped_writes
+from lambdalint.rules.iam.policy import (
+    allow_statements,
+    is_everything,
+    is_full_wildcard,
+    known_strings,
+    where,
+)
+
+# Writes the Lambda service itself needs on "*", as AWS's own execution-role policies grant them:
+# logs (AWSLambdaBasicExecutionRole), traces (AWSXRayDaemonWriteAccess) and the network
+# interfaces of a function in a VPC (AWSLambdaVPCAccessExecutionRole).
+EXEMPT = frozenset(
+    {
+        "logs:createloggroup",
+        "logs:createlogstream",
+        "logs:putlogevents",
+        "xray:puttracesegments",
+        "xray:puttelemetryrecords",
+        "ec2:createnetworkinterface",
+        "ec2:deletenetworkinterface",
+        "ec2:assignprivateipaddresses",
+        "ec2:unassignprivateipaddresses",
+    }
+)
+SHOWN = 3
+
+
+@register
+class IamWildcardResource(TemplateRule):
+    """Write, tagging or permissions-management actions granted on every resource."""
+
+    meta = RuleMeta(
+        id="LL302",
+        name="iam-wildcard-resource",
+        severity=Severity.WARNING,
+        summary="Write, tagging or permissions-management actions that support resource-level "
+        'permissions are allowed on `Resource: "*"`.',
+        scope="template",
+        anchors=("cfn_nag W11-W13", "CKV_AWS_111/355/356", "AwsSolutions-IAM5"),
+    )
+
+    def check(self, ctx: TemplateContext) -> Iterator[Finding]:
+        for statement, use in allow_statements(ctx.template):
+            # NotAction and full wildcards are LL301's; a condition may scope the "*".
+            if statement.not_actions or statement.has_condition or statement.not_resources:
+                continue
+            star = next((r for r in statement.resources if is_everything(r)), None)
+            if star is None:
+                continue
+            actions = _scoped_actions(statement)
+            if not actions:
+                continue
+            listed = ", ".join(f"`{a}`" for a in actions[:SHOWN])
+            more = f" and {len(actions) - SHOWN} more" if len(actions) > SHOWN else ""
+            yield self.finding(
+                where(star, statement, use.span),
+                f'The execution role of {use.name} allows {listed}{more} on `Resource: "*"`; '
+                "these can be limited to the function's own resources.",
+                anchor=use.anchor,
+            )
+
+
+def _scoped_actions(statement: Statement) -> list[str]:
+    found: list[str] = []
+    for action in statement.actions:
+        texts = known_strings(action)
+        if not texts or any(is_full_wildcard(text) for text in texts):
+            continue
+        # With `!If` alternatives, report only what every alternative grants.
+        granted = [{a for a in scoped_writes(text) if a.lower() not in EXEMPT} for text in texts]
+        common = set.intersection(*granted) if granted else set()
+        found.extend(sorted(a for a in common if a not in found))
+    return found
