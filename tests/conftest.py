@@ -4,14 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from lambdalint.config import Settings
+from lambdalint.config import CONFIG_FILES, Settings, read_config
 from lambdalint.core.finding import RunResult
 from lambdalint.engine.run import run
 
 
 @pytest.fixture
 def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Write files into a fresh directory and lint it: `lint({"app.py": src}, select=[...])`."""
+    """Write files into a fresh directory and lint it: `lint({"app.py": src}, select=[...])`.
+    A `lambdalint.toml` or `pyproject.toml` among the files is the run's configuration (rule pages
+    declare handlers that way); keyword settings override it."""
     monkeypatch.chdir(tmp_path)
 
     def _lint(files: dict[str, str], **settings) -> RunResult:
@@ -19,6 +21,10 @@ def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             target = tmp_path / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        return run([Path(".")], Settings(root=tmp_path, **settings))
+        config = next((tmp_path / name for name in CONFIG_FILES if name in files), None)
+        base = read_config(config) if config is not None else Settings(root=tmp_path)
+        for key, value in settings.items():
+            setattr(base, key, value)
+        return run([Path(".")], base)
 
     return _lint

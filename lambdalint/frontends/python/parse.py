@@ -61,12 +61,13 @@ class _Locator(cst.CSTVisitor):
 
     def __init__(self, wanted: set[tuple[str, int]]):
         self.wanted = wanted
+        self.kinds = {kind for kind, _ in wanted}  # structural visitors name other node kinds
         self.counts: dict[str, int] = {}
         self.found: dict[tuple[str, int], tuple[int, int, int, int]] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         kind = type(node).__name__
-        if kind in ("Call", "FunctionDef"):
+        if kind in self.kinds:
             index = self.counts.get(kind, -1) + 1
             self.counts[kind] = index
             if (kind, index) in self.wanted:

@@ -1,0 +1,127 @@
+"""Uses of APIs that are not public (LL116 non-public-api): the imports of a module, reads of
+`AWS_LAMBDA_RUNTIME_API`, and Runtime API URLs written in strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from lambdalint.frontends.python.extract import FactExtractor, dotted_name
+
+NAME = "runtime_api"
+
+RUNTIME_API_PATH = "/2018-06-01/runtime/"
+RUNTIME_API_VARIABLE = "AWS_LAMBDA_RUNTIME_API"
+# Extensions and the Telemetry API are reached through the same variable, and are public.
+EXTENSION_API_PATHS = ("/2020-01-01/extension", "/2022-07-01/telemetry", "/2020-08-15/logs")
+
+
+@dataclass(frozen=True)
+class ImportUse:
+    kind: str  # "Import" or "ImportFrom": the statement reported
+    index: int  # pre-order index among nodes of that kind
+    names: tuple[str, ...]  # every dotted name the statement imports ("botocore.vendored.requests")
+    type_checking: bool  # under `if TYPE_CHECKING:`: never imported at run time
+
+
+@dataclass(frozen=True)
+class RuntimeApiUse:
+    kind: str  # "Subscript", "Call", "SimpleString" or "FormattedString"
+    index: int
+    func: str  # "" at import time
+    what: str  # "variable" (reads AWS_LAMBDA_RUNTIME_API) or "url" (a Runtime API path)
+
+
+@dataclass
+class RuntimeApi:
+    imports: list[ImportUse] = field(default_factory=list)
+    uses: list[RuntimeApiUse] = field(default_factory=list)
+    extension_api: bool = False  # the module talks to the Extensions or Telemetry API
+
+
+class RuntimeApiVisitor(cst.CSTVisitor):
+    def __init__(self, core: FactExtractor):
+        self.core = core
+        self.facts = RuntimeApi()
+        core.facts.structure[NAME] = self.facts
+        self.counts = {
+            kind: -1
+            for kind in ("Import", "ImportFrom", "Subscript", "SimpleString", "FormattedString")
+        }
+        self.type_checking = 0
+        self.ifs: list[bool] = []
+
+    def _count(self, kind: str) -> int:
+        self.counts[kind] += 1
+        return self.counts[kind]
+
+    def _func(self) -> str:
+        return self.core.current_function() if self.core.scope.kind == "function" else ""
+
+    def _use(self, kind: str, index: int, what: str) -> None:
+        self.facts.uses.append(RuntimeApiUse(kind, index, self._func(), what))
+
+    # -- imports --------------------------------------------------------------------------
+
+    def visit_If_body(self, node: cst.If) -> None:
+        dotted = dotted_name(node.test) or ""
+        is_guard = dotted in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        self.ifs.append(is_guard)
+        self.type_checking += is_guard
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self.type_checking -= self.ifs.pop()
+
+    def visit_Import(self, node: cst.Import) -> None:
+        index = self._count("Import")
+        names = tuple(filter(None, (dotted_name(alias.name) for alias in node.names)))
+        self._import("Import", index, names)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        index = self._count("ImportFrom")
+        if node.relative or node.module is None:
+            return  # the project's own modules
+        base = dotted_name(node.module) or ""
+        names = [base]
+        if not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                name = dotted_name(alias.name)
+                if name:
+                    names.append(f"{base}.{name}")
+        self._import("ImportFrom", index, tuple(names))
+
+    def _import(self, kind: str, index: int, names: tuple[str, ...]) -> None:
+        if names:
+            self.facts.imports.append(ImportUse(kind, index, names, self.type_checking > 0))
+
+    # -- the Runtime API ------------------------------------------------------------------
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        index = self._count("Subscript")
+        env = self.core.env_read(node)
+        if env is not None and env.name == RUNTIME_API_VARIABLE:
+            self._use("Subscript", index, "variable")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        env = self.core.env_read(node)
+        if env is not None and env.name == RUNTIME_API_VARIABLE:
+            self._use("Call", self.core.call_index, "variable")
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        # The raw text is enough for these ASCII paths, and avoids evaluating every string.
+        self._text("SimpleString", self._count("SimpleString"), node.value)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        index = self._count("FormattedString")
+        text = "".join(p.value for p in node.parts if isinstance(p, cst.FormattedStringText))
+        self._text("FormattedString", index, text)
+
+    def _text(self, kind: str, index: int, text: str) -> None:
+        if RUNTIME_API_PATH in text:
+            self._use(kind, index, "url")
+        if any(path in text for path in EXTENSION_API_PATHS):
+            self.facts.extension_api = True
+
+
+VISITORS = [RuntimeApiVisitor]

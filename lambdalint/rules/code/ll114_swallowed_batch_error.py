@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.rule import CodeRule, RuleMeta, register
+from lambdalint.core.span import NodeRef
+from lambdalint.engine.project import CodeContext, FunctionKey, Reach
+from lambdalint.frontends.python.visitors.batch_errors import NAME, BatchErrors, BroadExcept
+
+
+@register
+class SwallowedBatchError(CodeRule):
+    """A batch handler catches every exception around per-record work and neither re-raises nor
+    reports the record as failed: the failed messages are deleted as if processed."""
+
+    meta = RuleMeta(
+        id="LL114",
+        name="swallowed-batch-error",
+        severity=Severity.ERROR,
+        summary="A batch handler swallows per-record exceptions: failed records are lost.",
+        fix="none",
+        anchors=("B110/B112 (generic)",),
+    )
+
+    def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        facts = ctx.facts.structure.get(NAME)
+        if not isinstance(facts, BatchErrors) or not facts.handlers or facts.powertools_batch:
+            return
+        for handler in facts.handlers:
+            reach = ctx.reach(handler.func)
+            if reach is None or _handled(handler, facts, ctx, reach):
+                continue
+            if handler.loop_param and not _fed_records(ctx, handler):
+                continue
+            if handler.placement == "helper" and not _called_per_record(ctx, handler):
+                continue
+            yield self._report(ctx, handler, reach)
+
+    def _report(self, ctx: CodeContext, handler: BroadExcept, reach: Reach) -> Finding:
+        where = {
+            "inside": "inside the loop over the batch's records",
+            "around": "around the loop over the batch's records",
+            "helper": f"in `{handler.func}()`, called for each of the batch's records,",
+        }[handler.placement]
+        return self.finding(
+            NodeRef(ctx.facts.path, "ExceptHandler", handler.index),
+            f"`except {handler.catches}` {where} neither "
+            "re-raises nor reports the record in `batchItemFailures`: a failed record counts "
+            "as processed (SQS deletes it, a stream moves past it) and is never retried "
+            f"({reach.describe()})",
+            related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+            anchor=f"{ctx.facts.module}.{handler.func}",
+        )
+
+
+def _handled(handler: BroadExcept, facts: BatchErrors, ctx: CodeContext, reach: Reach) -> bool:
+    """The failure still reaches Lambda, a dead-letter queue, or the partial-batch response."""
+    if handler.reraises or handler.forwards or handler.reports:
+        return True
+    if not handler.records:
+        return False
+    if handler.raise_after:
+        return True  # errors collected per record, raised once the batch is done
+    handler_module = ctx.project.modules.get(reach.handler_ref.path)
+    handler_facts = handler_module.facts.structure.get(NAME) if handler_module else None
+    return facts.mentions_failures or (
+        isinstance(handler_facts, BatchErrors)
+        and (handler_facts.mentions_failures or handler_facts.powertools_batch)
+    )
+
+
+def _fed_records(ctx: CodeContext, handler: BroadExcept) -> bool:
+    """Whether a caller on the handler path passes the batch's records as the parameter the
+    loop iterates."""
+    function = ctx.function(handler.func)
+    if function is None or handler.loop_param not in function.params:
+        return False
+    position = function.params.index(handler.loop_param)
+    if function.in_class and function.params[:1] in (("self",), ("cls",)):
+        position -= 1
+    wanted = {handler.loop_param}
+    if 0 <= position < function.positional:
+        wanted.add(str(position))
+    target = FunctionKey(ctx.facts.path, handler.func)
+    project = ctx.project
+    for module in project.modules.values():
+        facts = module.facts.structure.get(NAME)
+        if not isinstance(facts, BatchErrors) or not facts.record_args:
+            continue
+        for edge in module.facts.edges:
+            carried = facts.record_args.get(edge.index)
+            if not carried or not wanted.intersection(carried):
+                continue
+            caller = FunctionKey(module.facts.path, edge.caller)
+            if caller in project.reach and project.resolve_edge(module, edge) == target:
+                return True
+    return False
+
+
+def _called_per_record(ctx: CodeContext, handler: BroadExcept) -> bool:
+    """Whether a loop over the event's records on the handler path calls the function."""
+    target = FunctionKey(ctx.facts.path, handler.func)
+    project = ctx.project
+    for module in project.modules.values():
+        facts = module.facts.structure.get(NAME)
+        if not isinstance(facts, BatchErrors) or not facts.per_record_calls:
+            continue
+        for edge in module.facts.edges:
+            if edge.index not in facts.per_record_calls:
+                continue
+            caller = FunctionKey(module.facts.path, edge.caller)
+            if caller in project.reach and project.resolve_edge(module, edge) == target:
+                return True
+    return False

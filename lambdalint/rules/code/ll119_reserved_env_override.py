@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.rule import CodeRule, RuleMeta, register
+from lambdalint.core.span import NodeRef
+from lambdalint.engine.project import CodeContext
+from lambdalint.frontends.python.visitors.env_writes import (
+    EVERY_VARIABLE,
+    NAME,
+    EnvWrite,
+    EnvWrites,
+)
+
+# Environment variables the Lambda runtime sets and reserves: "Defined runtime environment
+# variables", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+# (checked 2026-11-25). TZ is reserved in configuration too, but changing it inside the process
+# (`os.environ["TZ"] = ...; time.tzset()`) is harmless, so code may set it.
+RESERVED = frozenset(
+    {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_LAMBDA_RUNTIME_API",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
+TEST_DIRECTORIES = frozenset({"tests", "test", "testing"})
+
+
+@register
+class ReservedEnvOverride(CodeRule):
+    """Function code that sets or deletes an environment variable the Lambda runtime reserves."""
+
+    meta = RuleMeta(
+        id="LL119",
+        name="reserved-env-override",
+        severity=Severity.ERROR,
+        summary="Code sets or deletes an environment variable reserved by the Lambda runtime.",
+        fix="none",
+        anchors=("S7617", "CodeGuru lambda-override-reserved"),
+    )
+
+    def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        facts = ctx.facts.structure.get(NAME)
+        if not isinstance(facts, EnvWrites) or not facts.writes:
+            return
+        for write in facts.writes:
+            names = _reserved(write)
+            if not names:
+                continue
+            if write.func:
+                reach = ctx.reach(write.func)
+                if reach is None:
+                    continue
+                when = reach.describe()
+                related = [Related(reach.handler_ref, f"handler {reach.handler}")]
+            elif write.main_only or _is_test_module(ctx.facts.path):
+                continue
+            else:
+                when, related = "at import time", []
+            yield self.finding(
+                NodeRef(ctx.facts.path, write.kind, write.index),
+                f"{write.how} changes {names}, reserved by the Lambda runtime ({when}): the "
+                "runtime, the AWS SDK and X-Ray rely on the values Lambda sets; use a variable "
+                "of your own or pass the value explicitly",
+                related=related,
+                anchor=f"{ctx.facts.module}.{write.func or '<module>'}",
+            )
+
+
+def _reserved(write: EnvWrite) -> str:
+    if EVERY_VARIABLE in write.names:
+        return "every reserved variable"
+    names = sorted(name for name in set(write.names) if name in RESERVED)
+    return ", ".join(f"`{name}`" for name in names)
+
+
+def _is_test_module(path: str) -> bool:
+    """Test modules set fake credentials and regions at import time for local mocks; they are
+    never deployed."""
+    parts = PurePosixPath(path).parts
+    name = parts[-1] if parts else ""
+    return (
+        name == "conftest.py"
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or any(part in TEST_DIRECTORIES for part in parts[:-1])
+    )
