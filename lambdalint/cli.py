@@ -68,6 +68,25 @@ def main() -> None:
     help="Evaluate date-dependent rules (runtime deprecation) at this date, for reproducible CI.",
 )
 @click.option(
+    "--fix", "apply_fixes", is_flag=True, help="Apply safe fixes, then report what remains."
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also apply (with --fix or --diff) fixes that may change behaviour.",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print a diff of what --fix would change and write nothing (exit 1 when there is one).",
+)
+@click.option(
+    "--show-fixes",
+    is_flag=True,
+    help="Compute the available fixes and include them in the output without applying them.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Tracebacks for internal errors, timings, skipped files."
 )
 def check(
@@ -83,6 +102,10 @@ def check(
     color: str,
     statistics: bool,
     as_of,
+    apply_fixes: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
+    show_fixes: bool,
     verbose: bool,
 ) -> None:
     """Check files and directories (default: the current directory)."""
@@ -112,8 +135,9 @@ def check(
     settings.extend_select += _split(extend_select)
     settings.ignore += _split(ignore)
 
+    fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes)
     try:
-        result = run(targets, settings, verbose=verbose)
+        result = run(targets, settings, verbose=verbose, fixes=fixes)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 2
         if verbose:
             raise
@@ -123,6 +147,11 @@ def check(
     for skipped in result.skipped:
         if verbose or skipped.reason == "no such file or directory":
             click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    if fixes is not None:
+        _report_fixes(result, fixes.mode)
+        if fixes.mode == "diff":
+            click.echo(result.diff, nl=False)
+            sys.exit(EXIT_FINDINGS if result.diff and not exit_zero else EXIT_OK)
     use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
     if statistics:
         click.echo(_statistics(result), nl=False)
@@ -141,6 +170,31 @@ def check(
     if missing and not exit_zero:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)
+
+
+def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool):
+    """What the fix flags ask for: `--diff` wins over `--fix` (it never writes)."""
+    if not (apply_fixes or unsafe or diff or show):
+        return None
+    from lambdalint.engine.fix import FixRequest
+
+    mode = "diff" if diff else "apply" if apply_fixes else "show"
+    return FixRequest(mode, unsafe)
+
+
+def _report_fixes(result, mode: str) -> None:
+    """What fixing did, on stderr (stdout carries the findings or the diff)."""
+    from lambdalint.report.summary import plural
+
+    for line in result.dropped:
+        click.echo(f"lambdalint: {line}", err=True)
+    for skipped in result.not_written:
+        click.echo(f"lambdalint: {skipped.path}: {skipped.reason}", err=True)
+    files = plural(len(result.files_fixed), "file")
+    if mode == "diff" and result.fixed:
+        click.echo(f"Would fix {plural(result.fixed, 'finding')} in {files}.", err=True)
+    elif mode == "apply" and result.fixed:
+        click.echo(f"Fixed {plural(result.fixed, 'finding')} in {files}.", err=True)
 
 
 def _statistics(result) -> str:

@@ -1,4 +1,4 @@
-"""One lint run, start to end: discover, per-file work, project phase, suppress, sort."""
+"""One lint run, start to end: discover, per-file work, project phase, suppress, fix, sort."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lambdalint.config import Settings
-from lambdalint.core.finding import Finding, RunResult, Severity, Skipped
+from lambdalint.core.finding import Finding, Fix, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, Rule, TemplateRule, all_rules
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.discover import discover
 from lambdalint.engine.pool import map_files
 from lambdalint.engine.suppress import apply_suppressions
-from lambdalint.engine.work import FileResult, analyse_file, read_text
+from lambdalint.engine.work import FileResult, analyse_file, module_name, parse_error, read_text
+
+if TYPE_CHECKING:
+    from lambdalint.engine.fix import FixRequest, FixSession
 
 
 def instantiate(settings: Settings, enabled: set[str]) -> list[Rule]:
@@ -26,7 +30,11 @@ def instantiate(settings: Settings, enabled: set[str]) -> list[Rule]:
     ]
 
 
-def run(paths: list[Path], settings: Settings, verbose: bool = False) -> RunResult:
+def run(
+    paths: list[Path], settings: Settings, verbose: bool = False, fixes: FixRequest | None = None
+) -> RunResult:
+    """Lint `paths`. With `fixes`, rules also offer fixes, which are applied (in memory, then
+    written or diffed) as the request says; the findings returned are those that remain."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     enabled = settings.enabled_rules()
@@ -45,29 +53,69 @@ def run(paths: list[Path], settings: Settings, verbose: bool = False) -> RunResu
     )
     timings["files"] = time.perf_counter() - mark
 
-    mark = time.perf_counter()
-    findings: list[Finding] = [f for result in results for f in result.findings]
-    findings += run_code_rules(results, code_rules, settings, verbose)
-    findings += run_template_rules(results, template_rules, settings, verbose)
-    timings["rules"] = time.perf_counter() - mark
+    session = None
+    if fixes is not None:
+        from lambdalint.engine.fix import FixSession
 
-    findings = [
-        f for f in resolve_positions(findings, results) if f.rule in enabled or f.rule == "LL000"
-    ]
-    findings = apply_per_file_ignores(findings, settings)
-    directives = [d for result in results for d in result.directives]
-    findings = apply_suppressions(findings, directives, enabled, "LL002" in enabled)
-    findings = [
-        replace(f, severity=settings.severity[f.rule]) if f.rule in settings.severity else f
-        for f in findings
-    ]
+        session = FixSession(fixes, {rule.meta.id: rule for rule in code_rules})
+
+    def lint(current: list[FileResult]) -> list[Finding]:
+        findings: list[Finding] = [f for result in current for f in result.findings]
+        findings += run_code_rules(current, code_rules, settings, verbose)
+        findings += run_template_rules(current, template_rules, settings, verbose)
+        findings = [
+            f
+            for f in resolve_positions(findings, current, session, verbose)
+            if f.rule in enabled or f.rule == "LL000"
+        ]
+        findings = apply_per_file_ignores(findings, settings)
+        directives = [d for result in current for d in result.directives]
+        findings = apply_suppressions(findings, directives, enabled, "LL002" in enabled)
+        findings = [
+            replace(f, severity=settings.severity[f.rule]) if f.rule in settings.severity else f
+            for f in findings
+        ]
+        return sorted(set(findings), key=Finding.sort_key)
+
+    mark = time.perf_counter()
+    findings = lint(results)
+    timings["rules"] = time.perf_counter() - mark
+    result = RunResult(findings=findings, files_checked=len(sources), skipped=skipped)
+    if session is not None:
+        from lambdalint.engine.fix import finish, fix_rounds
+
+        def relint(changed: set[str]) -> list[Finding]:
+            nonlocal results
+            results = [
+                reanalyse(r, session.files[r.source.display].current)
+                if r.source.display in changed
+                else r
+                for r in results
+            ]
+            return lint(results)
+
+        mark = time.perf_counter()
+        if fixes.mode != "show":
+            findings = fix_rounds(session, findings, relint)
+        result = finish(session, findings, relint, result)
+        timings["fix"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
-    return RunResult(
-        findings=sorted(set(findings), key=Finding.sort_key),
-        files_checked=len(sources),
-        skipped=skipped,
-        timings=timings,
-    )
+    result.timings = timings
+    return result
+
+
+def reanalyse(result: FileResult, text: str) -> FileResult:
+    """A Python file analysed again from text held in memory (fixed, not yet written)."""
+    from lambdalint.frontends.python.comments import python_directives
+    from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
+
+    source = result.source
+    fresh = FileResult(source, directives=python_directives(text, source.display))
+    try:
+        fresh.facts = extract_facts(text, source.display, module_name(source.path))
+    except PythonSyntaxError as exc:
+        fresh.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
+    return fresh
 
 
 def run_code_rules(
@@ -112,8 +160,14 @@ def internal_error(rule: Rule, path: str, exc: Exception, verbose: bool) -> Find
     return Finding("LL000", Severity.ERROR, message, Span.point(path, 1))
 
 
-def resolve_positions(findings: list[Finding], results: list[FileResult]) -> list[Finding]:
-    """Turn node references into spans: the only place a file is parsed with positions."""
+def resolve_positions(
+    findings: list[Finding],
+    results: list[FileResult],
+    session: FixSession | None = None,
+    verbose: bool = False,
+) -> list[Finding]:
+    """Turn node references into spans: the only place a file is parsed with positions. When
+    fixes are asked for, the rules' fix builders run on the same parse."""
     pending: dict[str, list[NodeRef]] = {}
     for finding in findings:
         for where in [finding.where, *(r.where for r in finding.related)]:
@@ -125,10 +179,24 @@ def resolve_positions(findings: list[Finding], results: list[FileResult]) -> lis
 
     sources = {result.source.display: result.source for result in results}
     spans: dict[NodeRef, Span] = {}
+    fixes: dict[int, Fix] = {}
+    failures: list[Finding] = []
     for path, refs in pending.items():
-        text, _ = read_text(sources[path], 1 << 62)
-        if text is not None:
-            spans.update(locate(text, refs))
+        if session is None:
+            text, _ = read_text(sources[path], 1 << 62)
+            if text is not None:
+                spans.update(locate(text, refs))
+            continue
+        text = session.text(sources[path])
+        if text is None:
+            continue
+        fixable = [
+            (index, f) for index, f in enumerate(findings) if f.path == path and session.can_fix(f)
+        ]
+        located = session.locate(path, text, refs, fixable)
+        spans.update(located.spans)
+        fixes.update(located.fixes)
+        failures += [internal_error(rule, path, exc, verbose) for rule, exc in located.failures]
 
     def span_of(where):
         return spans.get(where, Span.point(where.path, 1)) if isinstance(where, NodeRef) else where
@@ -138,9 +206,10 @@ def resolve_positions(findings: list[Finding], results: list[FileResult]) -> lis
             finding,
             where=span_of(finding.where),
             related=tuple(replace(r, where=span_of(r.where)) for r in finding.related),
+            fix=fixes.get(index, finding.fix),
         )
-        for finding in findings
-    ]
+        for index, finding in enumerate(findings)
+    ] + failures
 
 
 def apply_per_file_ignores(findings: list[Finding], settings: Settings) -> list[Finding]:

@@ -1,13 +1,82 @@
 from __future__ import annotations
 
+import io
 import json
+import re
+import tokenize
+from pathlib import Path
 
-from lambdalint.core.finding import RunResult
+from lambdalint.core.finding import Fix, RunResult
 from lambdalint.core.rule import all_rules
+
+NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class _Positions:
+    """Edit offsets turned into 1-based lines and code-point columns, reading each file once
+    (decoded as the analysis decoded it)."""
+
+    def __init__(self) -> None:
+        self.starts: dict[str, list[int] | None] = {}
+
+    def of(self, path: str, offset: int) -> tuple[int, int] | None:
+        if path not in self.starts:
+            self.starts[path] = _line_starts(path)
+        starts = self.starts[path]
+        if starts is None:
+            return None
+        line = _bisect(starts, offset)
+        return line + 1, offset - starts[line] + 1
+
+
+def _line_starts(path: str) -> list[int] | None:
+    try:
+        data = Path(path).read_bytes()
+        encoding = "utf-8-sig"
+        if path.endswith(".py"):
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding).removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+        return None
+    return [0] + [match.end() for match in NEWLINE.finditer(text)]
+
+
+def _bisect(starts: list[int], offset: int) -> int:
+    low, high = 0, len(starts) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if starts[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _fix(fix: Fix | None, positions: _Positions) -> dict | None:
+    if fix is None:
+        return None
+    edits = []
+    for edit in fix.edits:
+        start = positions.of(edit.path, edit.start)
+        end = positions.of(edit.path, edit.end)
+        if start is None or end is None:
+            return None
+        edits.append(
+            {
+                "path": edit.path,
+                "line": start[0],
+                "column": start[1],
+                "end_line": end[0],
+                "end_column": end[1],
+                "content": edit.text,
+            }
+        )
+    return {"message": fix.message, "applicability": fix.applicability, "edits": edits}
 
 
 def render(result: RunResult, color: bool = False) -> str:
     rules = all_rules()
+    positions = _Positions()
     items = []
     for finding in result.findings:
         span = finding.span
@@ -22,7 +91,7 @@ def render(result: RunResult, color: bool = False) -> str:
                 "column": span.column,
                 "end_line": span.end_line,
                 "end_column": span.end_column,
-                "fix": None,
+                "fix": _fix(finding.fix, positions),
                 "related": [
                     {
                         "path": related.where.path,

@@ -1,0 +1,480 @@
+"""Autofixes: asking rules for them, applying them in rounds, writing files, rendering diffs.
+
+A code rule offers a fix by defining `fix(finding, tree, node) -> Fix | None`. The engine calls it
+only when fixes are asked for (`--fix`, `--diff`, `--unsafe-fixes`, `--show-fixes`), during the
+re-parse that places the file's findings, so fixes cost nothing on an ordinary run.
+
+Applying is cautious: edits of one round never overlap (the rest wait for the next round), a fix
+whose result does not parse or that re-linting still reports is dropped, and a file that changed on
+disk since it was read is left alone. Files are written through a temporary file and `os.replace`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import io
+import os
+import re
+import stat
+import tempfile
+import tokenize
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
+from lambdalint.core.rule import Rule
+from lambdalint.core.span import NodeRef, Span
+from lambdalint.engine.discover import SourceFile
+from lambdalint.frontends.python.parse import PythonSyntaxError, _Locator, parse_module
+
+MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
+NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class FixRequest:
+    """What the user asked for: `apply` writes files, `diff` renders what would change, `show`
+    only attaches fixes to the findings (for the JSON output)."""
+
+    mode: str  # "apply", "diff" or "show"
+    unsafe: bool = False
+
+    def applies(self, fix: Fix) -> bool:
+        return fix.applicability == "safe" or (self.unsafe and fix.applicability == "unsafe")
+
+
+@dataclass
+class FixedRunResult(RunResult):
+    """A run that computed fixes: what was (or would be) fixed, and what could not be."""
+
+    fixed: int = 0  # findings whose fix was applied (or would be, with --diff)
+    files_fixed: list[str] = field(default_factory=list)
+    diff: str = ""  # only in diff mode
+    not_written: list[Skipped] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # "path: LLxxx fix dropped: why"
+
+
+# -- what a fix builder sees ---------------------------------------------------------------
+
+
+class FixTree:
+    """A parsed file as a fix builder sees it: the module, its text, and where nodes are."""
+
+    def __init__(self, path: str, source: str, wrapper: MetadataWrapper):
+        self.path = path
+        self.source = source
+        self.module: cst.Module = wrapper.module
+        self._wrapper = wrapper
+        self._line_starts = [0] + [match.end() for match in NEWLINE.finditer(source)]
+        self.cache: dict[str, object] = {}  # for builders: per-file work shared by several fixes
+
+    @property
+    def newline(self) -> str:
+        return self.module.default_newline
+
+    def offsets(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Character offsets of the node's own code (no leading lines, no parentheses)."""
+        position = self._wrapper.resolve(PositionProvider)[node]
+        return self._offset(position.start), self._offset(position.end)
+
+    def _offset(self, position) -> int:
+        return self._line_starts[position.line - 1] + position.column
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self._wrapper.resolve(ParentNodeProvider).get(node)
+
+    def ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """Parents from the nearest to the module."""
+        found = []
+        parent = self.parent(node)
+        while parent is not None:
+            found.append(parent)
+            parent = self.parent(parent)
+        return found
+
+    def line_end(self, offset: int) -> int:
+        """The offset just after the newline that ends the line holding `offset`."""
+        match = NEWLINE.search(self.source, offset)
+        return match.end() if match else len(self.source)
+
+    def replace(self, node: cst.CSTNode, text: str) -> Edit | None:
+        """An edit replacing the node's code; None when the positions do not match the text
+        (then the builder offers no fix rather than a wrong one)."""
+        start, end = self.offsets(node)
+        expected = self.module.code_for_node(_without_parentheses(node))
+        # Nodes render without their block's indentation: compare what is not whitespace.
+        if _squeeze(self.source[start:end]) != _squeeze(expected):
+            return None
+        return Edit(self.path, start, end, text)
+
+    def replace_node(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit:
+        """The smallest edit that turns the file into the module with `old` replaced by `new`,
+        rendered in place (so indentation and line breaks come out right)."""
+        after = self.module.deep_replace(old, new).code
+        before = self.source
+        prefix = 0
+        limit = min(len(before), len(after))
+        while prefix < limit and before[prefix] == after[prefix]:
+            prefix += 1
+        suffix = 0
+        while (
+            suffix < limit - prefix
+            and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]
+        ):
+            suffix += 1
+        return Edit(self.path, prefix, len(before) - suffix, after[prefix : len(after) - suffix])
+
+    def insert(self, offset: int, text: str) -> Edit:
+        return Edit(self.path, offset, offset, text)
+
+
+def _squeeze(code: str) -> str:
+    return "".join(code.split())
+
+
+def _without_parentheses(node: cst.CSTNode) -> cst.CSTNode:
+    if getattr(node, "lpar", None) or getattr(node, "rpar", None):
+        return node.with_changes(lpar=[], rpar=[])
+    return node
+
+
+class _NodeLocator(_Locator):
+    """The engine's locator, also keeping the nodes that fix builders need."""
+
+    def __init__(self, wanted: set[tuple[str, int]], keep: set[tuple[str, int]]):
+        super().__init__(wanted)
+        self.keep = keep
+        self.nodes: dict[tuple[str, int], cst.CSTNode] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        result = super().on_visit(node)
+        key = (type(node).__name__, self.counts.get(type(node).__name__, -1))
+        if key in self.keep:
+            self.nodes[key] = node
+        return result
+
+
+@dataclass
+class Located:
+    spans: dict[NodeRef, Span]
+    fixes: dict[int, Fix]  # by the finding's index in the list handed to `locate`
+    failures: list[tuple[Rule, Exception]]
+
+
+# -- the texts a fixing run works on -------------------------------------------------------
+
+
+@dataclass
+class FileText:
+    source: SourceFile
+    data: bytes  # as read from disk
+    encoding: str
+    original: str
+    current: str
+
+
+def decode(source: SourceFile, data: bytes) -> tuple[str, str] | None:
+    """The text and encoding the analysis used for these bytes (as `work.read_text` does)."""
+    try:
+        if source.kind == "python":
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        else:
+            encoding = "utf-8-sig"
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        return None
+    return text.removeprefix("\ufeff"), encoding
+
+
+def parse_check(text: str) -> bool:
+    """Whether fixed text still parses (with the parser the analysis uses)."""
+    try:
+        parse_module(text)
+    except PythonSyntaxError:
+        return False
+    return True
+
+
+def finding_key(finding: Finding) -> tuple[str, str, str, str]:
+    """What names a finding across edits of its file (positions move, these do not)."""
+    return (finding.rule, finding.path, finding.anchor, finding.message)
+
+
+class FixSession:
+    """One run's fixing state: the texts being fixed and which fixes were given up on."""
+
+    def __init__(self, request: FixRequest, rules: dict[str, Rule]):
+        self.request = request
+        self.rules = {rule_id: rule for rule_id, rule in rules.items() if hasattr(rule, "fix")}
+        self.files: dict[str, FileText] = {}
+        self.rejected: set[tuple[str, str, str, str]] = set()
+        self.dropped: list[str] = []
+        self.applied: Counter[str] = Counter()  # fixes applied, by file
+
+    # -- reading and locating --------------------------------------------------------------
+
+    def text(self, source: SourceFile) -> str | None:
+        """The file's current text: as fixed so far, or as read from disk the first time."""
+        known = self.files.get(source.display)
+        if known is not None:
+            return known.current
+        try:
+            data = source.path.read_bytes()
+        except OSError:
+            return None
+        decoded = decode(source, data)
+        if decoded is None:
+            return None
+        text, encoding = decoded
+        self.files[source.display] = FileText(source, data, encoding, text, text)
+        return text
+
+    def can_fix(self, finding: Finding) -> bool:
+        return finding.rule in self.rules and isinstance(finding.where, NodeRef)
+
+    def locate(
+        self, path: str, text: str, refs: list[NodeRef], fixable: list[tuple[int, Finding]]
+    ) -> Located:
+        """Spans for the file's node references, and the fixes its rules offer, in one parse."""
+        located = Located({}, {}, [])
+        keep = {(f.where.kind, f.where.index) for _, f in fixable}
+        locator = _NodeLocator({(ref.kind, ref.index) for ref in refs}, keep)
+        try:
+            wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
+        except PythonSyntaxError:
+            return located
+        wrapper.visit(locator)
+        for ref in refs:
+            found = locator.found.get((ref.kind, ref.index))
+            if found is not None:
+                located.spans[ref] = Span(ref.path, *found)
+        tree = FixTree(path, text, wrapper)
+        for index, finding in fixable:
+            node = locator.nodes.get((finding.where.kind, finding.where.index))
+            if node is None:
+                continue
+            rule = self.rules[finding.rule]
+            try:
+                fix = rule.fix(finding, tree, node)
+            except Exception as exc:  # noqa: BLE001 - a broken fix builder is that rule's LL000
+                located.failures.append((rule, exc))
+                continue
+            if fix is not None and _well_formed(fix, path, len(text)):
+                located.fixes[index] = fix
+        return located
+
+    # -- rounds ------------------------------------------------------------------------------
+
+    def plan(self, findings: list[Finding]) -> dict[str, list[Finding]]:
+        """Per file, the fixes to apply this round: applicable, not given up on, and not
+        touching an edit already chosen (those wait for the next round)."""
+        chosen: dict[str, list[Finding]] = {}
+        taken: dict[str, list[tuple[int, int]]] = {}
+        for finding in sorted(findings, key=_first_edit):
+            fix = finding.fix
+            if fix is None or not self.request.applies(fix) or finding.path not in self.files:
+                continue
+            if finding_key(finding) in self.rejected:
+                continue
+            ranges = taken.setdefault(finding.path, [])
+            if any(_touch(edit, other) for edit in fix.edits for other in ranges):
+                continue
+            ranges.extend((edit.start, edit.end) for edit in fix.edits)
+            chosen.setdefault(finding.path, []).append(finding)
+        return chosen
+
+    def apply(self, path: str, chosen: list[Finding]) -> list[Finding]:
+        """Apply the chosen fixes to the file's text, each kept only if the result parses."""
+        state = self.files[path]
+        base = state.current
+        kept: list[Edit] = []
+        applied = []
+        for finding in chosen:
+            candidate = apply_edits(base, [*kept, *finding.fix.edits])
+            if parse_check(candidate):
+                kept.extend(finding.fix.edits)
+                applied.append(finding)
+            else:
+                self.reject(finding, "the fixed code would not parse")
+        state.current = apply_edits(base, kept)
+        return applied
+
+    def reject(self, finding: Finding, why: str) -> None:
+        self.rejected.add(finding_key(finding))
+        span = finding.span if isinstance(finding.where, Span) else None
+        where = f"{finding.path}:{span.line}" if span else finding.path
+        self.dropped.append(f"{where}: {finding.rule} fix dropped: {why}")
+
+    def changed(self) -> list[FileText]:
+        return [state for state in self.files.values() if state.current != state.original]
+
+
+def _first_edit(finding: Finding) -> tuple:
+    fix = finding.fix
+    start = min((edit.start for edit in fix.edits), default=0) if fix else 0
+    return (finding.path, start, finding.rule, finding.message)
+
+
+def _touch(edit: Edit, other: tuple[int, int]) -> bool:
+    """Edits that overlap or meet (two insertions at one point included) are applied in
+    different rounds: their order would otherwise be a guess."""
+    return edit.start <= other[1] and other[0] <= edit.end
+
+
+def _well_formed(fix: Fix, path: str, length: int) -> bool:
+    """One file, inside the text, edits not overlapping each other."""
+    edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
+    if not edits or any(e.path != path or not 0 <= e.start <= e.end <= length for e in edits):
+        return False
+    return all(
+        a.end <= b.start and a.start != b.start for a, b in zip(edits, edits[1:], strict=False)
+    )
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Non-overlapping edits applied from the end, so earlier offsets stay valid."""
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return text
+
+
+def fix_rounds(
+    session: FixSession,
+    findings: list[Finding],
+    relint: Callable[[set[str]], list[Finding]],
+) -> list[Finding]:
+    """Apply fixes round by round until none is left (or MAX_ROUNDS): each round re-lints the
+    changed files, and a fix whose finding is still reported is dropped and its file reverted."""
+    for _ in range(MAX_ROUNDS):
+        plan = session.plan(findings)
+        if not plan:
+            break
+        before = {path: session.files[path].current for path in plan}
+        applied = {path: session.apply(path, chosen) for path, chosen in plan.items()}
+        changed = {path for path in plan if session.files[path].current != before[path]}
+        if not changed:
+            continue
+        counts_before = Counter(finding_key(f) for f in findings)
+        after = relint(changed)
+        counts_after = Counter(finding_key(f) for f in after)
+        wanted = Counter(finding_key(f) for fixes in applied.values() for f in fixes)
+        failed = {
+            path
+            for path, fixes in applied.items()
+            for f in fixes
+            if counts_after[finding_key(f)] > counts_before[finding_key(f)] - wanted[finding_key(f)]
+        }
+        for path in failed:
+            for finding in applied[path]:
+                key = finding_key(finding)
+                if counts_after[key] > counts_before[key] - wanted[key]:
+                    session.reject(finding, "re-linting still reports the finding")
+            session.files[path].current = before[path]
+        if failed:
+            after = relint(failed)
+        for path in changed - failed:
+            session.applied[path] += len(applied[path])
+        findings = after
+    return findings
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def render_diff(states: list[FileText]) -> str:
+    chunks = []
+    for state in sorted(states, key=lambda s: s.source.display):
+        lines = difflib.unified_diff(
+            _lines(state.original),
+            _lines(state.current),
+            fromfile=state.source.display,
+            tofile=state.source.display,
+        )
+        chunks.append("".join(lines))
+    return "".join(chunks)
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def write_file(state: FileText) -> str | None:
+    """Write the fixed text in place of the file; the reason when it is not written."""
+    path = state.source.path
+    try:
+        if path.read_bytes() != state.data:
+            return "changed on disk since it was read; not written"
+        data = state.current.encode(state.encoding)
+        target = path.resolve()
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except UnicodeEncodeError:
+        return f"the fixed text cannot be encoded as {state.encoding}; not written"
+    except OSError as exc:
+        return f"cannot read it again: {exc.strerror or exc}; not written"
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        return f"cannot write it: {exc.strerror or exc}"
+    state.data = data
+    return None
+
+
+def finish(
+    session: FixSession,
+    findings: list[Finding],
+    relint: Callable[[set[str]], list[Finding]],
+    base: RunResult,
+) -> FixedRunResult:
+    """Write (or diff) what the rounds changed and say what happened. The findings reported
+    are those of the files as they are now."""
+    changed = session.changed()
+    result = FixedRunResult(
+        findings=findings,
+        files_checked=base.files_checked,
+        skipped=base.skipped,
+        timings=base.timings,
+        files_fixed=sorted(state.source.display for state in changed),
+        dropped=list(session.dropped),
+    )
+    if session.request.mode == "diff":
+        result.diff = render_diff(changed)
+    elif session.request.mode == "apply":
+        for state in changed:
+            reason = write_file(state)
+            if reason is not None:
+                result.not_written.append(Skipped(state.source.display, reason))
+                result.files_fixed.remove(state.source.display)
+        if result.not_written:
+            result.findings = relint(
+                {s.path for s in result.not_written if _reload(session, s.path)}
+            )
+    result.fixed = sum(session.applied[path] for path in result.files_fixed)
+    return result
+
+
+def _reload(session: FixSession, path: str) -> bool:
+    """Take a file that was not written as it now is on disk, to report its findings."""
+    state = session.files[path]
+    try:
+        decoded = decode(state.source, state.source.path.read_bytes())
+    except OSError:
+        decoded = None
+    state.current = decoded[0] if decoded else state.original
+    state.original = state.current
+    return True
