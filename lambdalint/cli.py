@@ -156,7 +156,7 @@ def check(
     if statistics:
         click.echo(_statistics(result), nl=False)
     else:
-        click.echo(reporter(output_format)(result, use_color), nl=False)
+        click.echo(reporter(output_format)(result, use_color), nl=False, color=use_color)
     if verbose:
         timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
         click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
