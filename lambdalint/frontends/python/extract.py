@@ -7,28 +7,42 @@ parse itself.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
 from lambdalint.frontends.python.facts import (
+    ACCESS_KEY,
+    CLIENT_FACTORIES,
     CREDENTIALS,
     ENV,
     EVENT,
     FUNCTION,
     LITERAL,
+    LOCAL_HOSTS,
     MODULE,
     OBJECT,
     PARAM,
+    SESSION_FACTORIES,
     STATIC,
     UNKNOWN,
     UNKNOWN_VALUE,
+    URL_PASSWORD,
     CallEdge,
     CallFact,
     FunctionFact,
     ModuleFacts,
     Value,
+    classify_sdk,
+    complete_call,
+    is_dummy_secret,
+    sdk_identifier,
 )
+
+NOT_SDK = ("", "", "", "")
+TASK_ROOT = Value(ENV, name="LAMBDA_TASK_ROOT")
+SDK_OBJECTS = frozenset({"session", "client", "resource", "subresource", "paginator", "waiter"})
 
 EVENT_NAMES = frozenset({"event", "_event", "evt", "_evt", "_", "__"})
 CONTEXT_NAMES = frozenset({"context", "_context", "ctx", "_ctx", "_", "__", "lambda_context"})
@@ -51,6 +65,26 @@ CREDENTIAL_METHODS = frozenset(
     }
 )
 ENV_READERS = frozenset({"os.getenv", "os.environ.get", "os.environ.__getitem__"})
+
+# Path builders whose result is known when their parts are: `os.path.join(HERE, "model.pkl")`.
+PATH_BUILDERS = frozenset(
+    {
+        "os.path.join",
+        "os.path.dirname",
+        "os.path.abspath",
+        "os.path.realpath",
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "pathlib.PosixPath",
+    }
+)
+# The marker name of a static path under the deployment package (derived from `__file__` or
+# LAMBDA_TASK_ROOT), whose exact text is not known.
+PACKAGE_PATH = "__file__"
+# Decorator methods of Powertools' event-handler resolvers and routers that register a function.
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "delete", "patch", "head", "options", "route", "resolver"}
+)
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
@@ -83,6 +117,8 @@ class Scope:
     event_param: str = ""
     loop_depth: int = 0
     guard_depth: int = 0
+    while_true_depth: int = 0
+    attributes: dict[str, Value] = field(default_factory=dict)  # classes: `self.x = ...`
 
 
 class FactExtractor(cst.CSTVisitor):
@@ -93,7 +129,10 @@ class FactExtractor(cst.CSTVisitor):
         self.call_index = -1
         self.def_index = -1
         self.if_guards: list[bool] = []
+        self.while_guards: list[bool] = []
         self.call_ids: dict[int, int] = {}
+        self.string_index = -1
+        self.bare_strings: set[int] = set()
 
     # -- scopes ---------------------------------------------------------------------------
 
@@ -196,6 +235,7 @@ class FactExtractor(cst.CSTVisitor):
             enclosing.names[name] = Value(FUNCTION, name="@" + qualname)
 
         decorators = tuple(self.decorator_name(d.decorator) for d in node.decorators)
+        self.record_routes(node, qualname)
         params = node.params
         positional = [*params.posonly_params, *params.params]
         names = tuple(p.name.value for p in [*positional, *params.kwonly_params])
@@ -246,10 +286,43 @@ class FactExtractor(cst.CSTVisitor):
         return f"{outer}.{name}" if outer else name
 
     def decorator_name(self, node: cst.BaseExpression) -> str:
+        """The decorator's dotted name; a method of a module-level object is named after what
+        created the object (`logger.inject_lambda_context` -> `aws_lambda_powertools.Logger.
+        inject_lambda_context`)."""
         if isinstance(node, cst.Call):
             node = node.func
         dotted = dotted_name(node)
-        return self.resolve(dotted) if dotted else ""
+        if not dotted:
+            return ""
+        head, _, rest = dotted.partition(".")
+        value = self.lookup(head)
+        if rest and value is not None and value.kind == OBJECT and value.name:
+            return f"{value.name}.{rest}"
+        return self.resolve(dotted)
+
+    def record_routes(self, node: cst.FunctionDef, qualname: str) -> None:
+        """`@app.get("/orders")`: the function runs when the resolver `app` resolves an event."""
+        for decorator in node.decorators:
+            call = decorator.decorator
+            if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+                continue
+            if call.func.attr.value not in ROUTE_METHODS:
+                continue
+            owner = dotted_name(call.func.value)
+            resolver = self.object_target(owner) if owner else ""
+            if resolver:
+                display = f"route {owner}.{call.func.attr.value}"
+                self.facts.routes.append((resolver, qualname, display))
+
+    def object_target(self, dotted: str) -> str:
+        """A module-level object as a target the project can find: "@app" for one defined in
+        this module, the import path ("api.app", ".api.app") for one imported."""
+        head = dotted.partition(".")[0]
+        if head in self.facts.imports:
+            return self.resolve(dotted)
+        if "." not in dotted and self.is_module_level(head):
+            return "@" + dotted
+        return ""
 
     def visit_Global(self, node: cst.Global) -> None:
         for item in node.names:
@@ -265,9 +338,15 @@ class FactExtractor(cst.CSTVisitor):
 
     def visit_While(self, node: cst.While) -> None:
         self.scope.loop_depth += 1
+        forever = _literal(node.test) in (True, 1)
+        self.while_guards.append(forever)
+        if forever:
+            self.scope.while_true_depth += 1
 
     def leave_While(self, original_node: cst.While) -> None:
         self.scope.loop_depth -= 1
+        if self.while_guards.pop():
+            self.scope.while_true_depth -= 1
 
     def visit_If_body(self, node: cst.If) -> None:
         guard = self.scope.kind == "function" and self.is_lazy_init_guard(node)
@@ -337,10 +416,19 @@ class FactExtractor(cst.CSTVisitor):
             scope = self.scope
             if target.value in scope.globals:
                 scope = self.module_scope
+            elif target.value in scope.names and scope.kind != "class":
+                # Bound twice in one scope: the resolver does not follow control flow, so
+                # only an agreeing value survives.
+                value = _rebound(scope.names[target.value], value)
             if scope.kind == "module" and value.kind in (LITERAL, ENV, STATIC, UNKNOWN):
                 # A module constant is fixed for the life of the environment.
                 value = value if value.kind != UNKNOWN else Value(MODULE, name=target.value)
             scope.names[target.value] = value
+        elif isinstance(target, cst.Attribute):
+            cls = self.method_class()
+            if cls is not None and dotted_name(target.value) == self.self_name():
+                old = cls.attributes.get(target.attr.value)
+                cls.attributes[target.attr.value] = value if old is None else _rebound(old, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 inner = element.value
@@ -364,6 +452,8 @@ class FactExtractor(cst.CSTVisitor):
                 )
             found = self.lookup(node.value)
             if found is None:
+                if node.value == "__file__":
+                    return Value(STATIC, name=PACKAGE_PATH)
                 return UNKNOWN_VALUE
             if (
                 found.kind == MODULE
@@ -373,14 +463,15 @@ class FactExtractor(cst.CSTVisitor):
                 return Value(UNKNOWN, name=found.name)  # a module object, not a constant
             return found
         if isinstance(node, cst.FormattedString):
-            parts = [
-                self.evaluate(p.expression)
-                for p in node.parts
-                if isinstance(p, cst.FormattedStringExpression)
-            ]
-            return combine(parts) if parts else Value(STATIC)
+            return self.evaluate_fstring(node)
         if isinstance(node, cst.BinaryOperation):
-            return combine([self.evaluate(node.left), self.evaluate(node.right)])
+            left, right = self.evaluate(node.left), self.evaluate(node.right)
+            known = left.text is not None and right.text is not None
+            if isinstance(node.operator, cst.Add) and known:
+                return Value(STATIC, literal=left.text + right.text)
+            if isinstance(node.operator, cst.Divide) and _is_package_path(left) and right.is_static:
+                return left  # `Path(__file__).parent / "model.onnx"`
+            return combine([left, right])
         if isinstance(node, cst.Subscript):
             env = self.env_read(node)
             if env is not None:
@@ -390,20 +481,64 @@ class FactExtractor(cst.CSTVisitor):
         if isinstance(node, cst.Attribute):
             dotted = dotted_name(node)
             if dotted is not None:
-                head = self.lookup(dotted.split(".")[0])
+                head_name, _, rest = dotted.partition(".")
+                cls = self.method_class()
+                if cls is not None and rest in cls.attributes and head_name == self.self_name():
+                    return cls.attributes[rest]
+                head = self.lookup(head_name)
                 if head is not None and head.is_per_request:
-                    return Value(head.kind)
+                    return Value(head.kind, name=dotted)
                 if head is not None and head.kind == OBJECT:
-                    return UNKNOWN_VALUE
+                    return self.sdk_attribute(head, rest)
+                if _is_package_path(head or UNKNOWN_VALUE):
+                    return head
                 return Value(UNKNOWN, name=self.resolve(dotted))
+            meta = node.value
+            # `boto3.resource("s3").meta.client`
+            if node.attr.value == "client" and _is_attribute(meta, "meta"):
+                return self.sdk_attribute(self.evaluate(meta.value), "meta.client")
             base = self.evaluate(node.value)
-            return Value(base.kind) if base.is_per_request else UNKNOWN_VALUE
+            if base.is_per_request or _is_package_path(base):
+                return Value(base.kind, name=base.name)
+            return UNKNOWN_VALUE
         if isinstance(node, cst.Call):
             return self.evaluate_call(node)
+        if isinstance(node, cst.Await):
+            return self.evaluate(node.expression)  # `await ddb.Table("t")` (aioboto3)
         if isinstance(node, (cst.Dict, cst.List, cst.Tuple, cst.Set)):
             return UNKNOWN_VALUE
         if isinstance(node, cst.BooleanOperation):
             return combine([self.evaluate(node.left), self.evaluate(node.right)])
+        return UNKNOWN_VALUE
+
+    def evaluate_fstring(self, node: cst.FormattedString) -> Value:
+        """An f-string whose every part is known has a known text: `f"{PREFIX}-orders"`."""
+        texts: list[str] = []
+        parts: list[Value] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                texts.append(part.value)
+                continue
+            value = self.evaluate(part.expression)
+            parts.append(value)
+            literal = value.literal if value.kind in (LITERAL, STATIC) else None
+            plain = part.conversion is None and part.format_spec is None
+            if plain and isinstance(literal, (str, int)) and not isinstance(literal, bool):
+                texts.append(str(literal))
+            else:
+                texts.append("\0")  # unknown part
+        if not parts:
+            return Value(STATIC, literal="".join(texts) if "\0" not in texts else None)
+        combined = combine(parts)
+        if combined.kind == STATIC and "\0" not in texts and "{" not in "".join(texts):
+            return Value(STATIC, literal="".join(texts))
+        return combined
+
+    def sdk_attribute(self, head: Value, rest: str) -> Value:
+        """`resource.meta.client` is the client behind an SDK resource; other attributes of
+        objects are not followed."""
+        if head.sdk in ("resource", "subresource") and rest == "meta.client":
+            return replace(head, name=head.name + ".meta.client", sdk="client", resource_kind="")
         return UNKNOWN_VALUE
 
     def env_read(self, node: cst.BaseExpression) -> Value | None:
@@ -425,28 +560,102 @@ class FactExtractor(cst.CSTVisitor):
         env = self.env_read(node)
         if env is not None:
             return env
-        callee = dotted_name(node.func)
-        if isinstance(node.func, cst.Attribute):
-            if node.func.attr.value in CREDENTIAL_METHODS:
-                return Value(CREDENTIALS)
-            receiver = self.evaluate(node.func.value)
-            if receiver.is_per_request and node.func.attr.value in ("get", "copy"):
-                return Value(receiver.kind)
-            if receiver.kind == OBJECT and receiver.name:
-                return Value(
-                    OBJECT,
-                    name=f"{receiver.name}.{node.func.attr.value}",
-                    service=receiver.service,
-                    origin=self.index_of(node),
-                )
-        if callee is None:
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+        if method in CREDENTIAL_METHODS:
+            return Value(CREDENTIALS)
+        receiver = self.evaluate(node.func.value) if method else None
+        if receiver is not None and (receiver.is_per_request or _is_package_path(receiver)):
+            # `event.get("body")`, `self.table.get_item(...)`, `Path(__file__).resolve()`
+            return Value(receiver.kind, name=receiver.name)
+        callee = self.callee_of(node, receiver, method)
+        if not callee:
             return UNKNOWN_VALUE
-        resolved = self.resolve(callee)
-        service = ""
-        if node.args:
-            first = _literal(node.args[0].value)
-            service = first if isinstance(first, str) else ""
-        return Value(OBJECT, name=resolved, service=service, origin=self.index_of(node))
+        sdk = self.classify(node, callee, method, receiver)
+        if sdk[0] and sdk[0] in SDK_OBJECTS:
+            kind, service, operation, resource_kind = sdk
+            identifier = None
+            if kind == "subresource":
+                args, kwargs, _, _ = self.arguments(node)
+                identifier = sdk_identifier(kind, receiver, args, kwargs)
+            return Value(
+                OBJECT,
+                name=callee,
+                service=service,
+                origin=self.index_of(node),
+                sdk=kind,
+                resource_kind=resource_kind,
+                operation=operation,
+                identifier=identifier,
+            )
+        if callee in PATH_BUILDERS:
+            return self.evaluate_path(node, callee)
+        project = (self.lookup(callee.partition(".")[0]) or UNKNOWN_VALUE).kind == FUNCTION
+        if not project and not sdk[0]:
+            # A library function of this request's data gives this request's data.
+            for arg in node.args:
+                value = self.evaluate(arg.value)
+                if value.is_per_request:
+                    return Value(value.kind)
+        return Value(
+            OBJECT,
+            name=callee,
+            service=receiver.service if receiver is not None else "",
+            origin=self.index_of(node),
+        )
+
+    def callee_of(self, node: cst.Call, receiver: Value | None, method: str) -> str:
+        """The call's dotted name, alias-resolved; a method of a known object is named after
+        what created the object (`boto3.client.put_object`)."""
+        if receiver is not None and receiver.kind in (OBJECT, UNKNOWN) and receiver.name:
+            return f"{receiver.name}.{method}"
+        dotted = dotted_name(node.func)
+        return self.resolve(dotted) if dotted else ""
+
+    def classify(
+        self, node: cst.Call, callee: str, method: str, receiver: Value | None
+    ) -> tuple[str, str, str, str]:
+        known_factory = callee in SESSION_FACTORIES or callee in CLIENT_FACTORIES
+        if not known_factory and (receiver is None or not receiver.sdk):
+            return NOT_SDK
+        args, kwargs, _, _ = self.arguments(node)
+        return classify_sdk(callee, method, receiver, args, kwargs)
+
+    def arguments(
+        self, node: cst.Call
+    ) -> tuple[tuple[Value, ...], tuple[tuple[str, Value], ...], bool, bool]:
+        args: list[Value] = []
+        kwargs: list[tuple[str, Value]] = []
+        star_args = star_kwargs = False
+        for arg in node.args:
+            if arg.star == "*":
+                star_args = True
+            elif arg.star == "**":
+                star_kwargs = True
+            elif arg.keyword is not None:
+                kwargs.append((arg.keyword.value, self.evaluate(arg.value)))
+            else:
+                args.append(self.evaluate(arg.value))
+        return tuple(args), tuple(kwargs), star_args, star_kwargs
+
+    def evaluate_path(self, node: cst.Call, callee: str) -> Value:
+        """`os.path.join(os.path.dirname(__file__), "model.pkl")`: under the package."""
+        parts = [self.evaluate(arg.value) for arg in node.args if not arg.star]
+        for part in parts:
+            if part.is_per_request:
+                return Value(part.kind)
+        if any(_is_package_path(p) or p == TASK_ROOT for p in parts):
+            return Value(STATIC, name=PACKAGE_PATH)
+        texts = [part.text for part in parts]
+        if not parts or None in texts:
+            return combine(parts) if parts else UNKNOWN_VALUE
+        if callee == "os.path.join":
+            return Value(STATIC, literal=posixpath.join(*texts))
+        if callee == "os.path.dirname":
+            return Value(STATIC, literal=posixpath.dirname(texts[0]))
+        if callee in ("os.path.abspath", "os.path.realpath"):
+            absolute = texts[0].startswith("/")
+            return Value(STATIC, literal=texts[0]) if absolute else Value(STATIC)
+        return Value(STATIC, literal=posixpath.join(*texts))
 
     def index_of(self, node: cst.Call) -> int:
         # The call may not be visited yet (an assignment is seen before its value's calls):
@@ -467,13 +676,56 @@ class FactExtractor(cst.CSTVisitor):
                 scope.names[name] = Value(FUNCTION, name="@" + qualified)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for position, call in enumerate(self.facts.calls):
-            receiver = call.receiver
-            if receiver is not None and receiver.kind == OBJECT:
-                origin = self.call_ids.get(receiver.origin, -1)
-                self.facts.calls[position] = replace(
-                    call, receiver=replace(receiver, origin=origin)
-                )
+        # Origins were taken as node identities (a value is often seen before its call is
+        # visited); now that every call has its pre-order index, translate them.
+        ids = self.call_ids
+        self.facts.calls = [
+            complete_call(_with_origins(call, ids), self.local_return) for call in self.facts.calls
+        ]
+        self.facts.returns = {
+            name: _origin(value, ids) for name, value in self.facts.returns.items()
+        }
+
+    def local_return(self, name: str) -> Value | None:
+        return self.facts.returns.get(name[1:]) if name.startswith("@") else None
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """Functions returning an SDK object are factories: `get_s3().put_object(...)`."""
+        scope = self.function_scope()
+        if scope is None or node.value is None or self.scope is not scope:
+            return
+        value = self.evaluate(node.value)
+        known = self.facts.returns.get(scope.name)
+        if value.sdk and (known is None or known == value):
+            self.facts.returns[scope.name] = value
+        elif known is not None:
+            self.facts.returns[scope.name] = UNKNOWN_VALUE  # factories of several things
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        # A string standing alone as a statement (a docstring) is documentation, not a value.
+        if isinstance(node.value, cst.SimpleString):
+            self.bare_strings.add(id(node.value))
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.string_index += 1
+        raw = node.value
+        if "AKIA" not in raw and "ASIA" not in raw and "://" not in raw:
+            return
+        if id(node) in self.bare_strings:
+            return
+        text = _literal(node)
+        if not isinstance(text, str):
+            return
+        kind = ""
+        if ACCESS_KEY.search(text) and not is_dummy_secret(text):
+            kind = "access-key"
+        else:
+            match = URL_PASSWORD.search(text)
+            local = match is not None and match.group("host").lower() in LOCAL_HOSTS
+            if match and not local and not is_dummy_secret(match.group("password")):
+                kind = "url-password"
+        if kind:
+            self.facts.secrets.append((kind, self.current_function(), self.string_index))
 
     def visit_Call(self, node: cst.Call) -> None:
         self.call_index += 1
@@ -483,28 +735,17 @@ class FactExtractor(cst.CSTVisitor):
         func = func_scope.name if func_scope and scope.kind != "class" else ""
         if scope.kind == "class":
             func = ""
-        args: list[Value] = []
-        kwargs: list[tuple[str, Value]] = []
-        star_args = star_kwargs = False
-        for arg in node.args:
-            if arg.star == "*":
-                star_args = True
-            elif arg.star == "**":
-                star_kwargs = True
-            elif arg.keyword is not None:
-                kwargs.append((arg.keyword.value, self.evaluate(arg.value)))
-            else:
-                args.append(self.evaluate(arg.value))
-
+        args, kwargs, star_args, star_kwargs = self.arguments(node)
         receiver = None
         method = ""
         dotted = dotted_name(node.func)
-        callee = self.resolve(dotted) if dotted else ""
         if isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
             receiver = self.evaluate(node.func.value)
-            if receiver.kind in (OBJECT, UNKNOWN) and receiver.name:
-                callee = f"{receiver.name}.{method}"
+        callee = self.callee_of(node, receiver, method)
+        sdk, service, operation, resource_kind = classify_sdk(
+            callee, method, receiver, args, kwargs
+        )
         text = (dotted or (method and f"….{method}") or "…") + "()"
         in_function = bool(func)
         self.facts.calls.append(
@@ -512,8 +753,8 @@ class FactExtractor(cst.CSTVisitor):
                 func=func,
                 callee=callee,
                 index=self.call_index,
-                args=tuple(args),
-                kwargs=tuple(kwargs),
+                args=args,
+                kwargs=kwargs,
                 star_args=star_args,
                 star_kwargs=star_kwargs,
                 guarded=in_function
@@ -522,10 +763,47 @@ class FactExtractor(cst.CSTVisitor):
                 receiver=receiver,
                 method=method,
                 text=text,
+                sdk=sdk,
+                service=service,
+                operation=operation,
+                resource_kind=resource_kind,
+                in_while_true=in_function and scope.while_true_depth > 0,
+                resource_id=sdk_identifier(sdk, receiver, args, kwargs) if sdk else None,
             )
         )
+        self.record_wiring(node, func, method, text)
         if in_function:
             self.record_edges(node, func, callee, text)
+
+    def record_wiring(self, node: cst.Call, func: str, method: str, text: str) -> None:
+        """Calls that make other functions run: resolvers dispatching to their routes, routers
+        included into resolvers, record handlers given to a batch processor."""
+        if method in ("resolve", "include_router") and isinstance(node.func, cst.Attribute):
+            owner = dotted_name(node.func.value)
+            resolver = self.object_target(owner) if owner else ""
+            if resolver and method == "resolve" and func:
+                self.facts.resolves.append((func, resolver, self.call_index))
+            elif resolver and method == "include_router" and node.args:
+                router = dotted_name(node.args[0].value)
+                target = self.object_target(router) if router else ""
+                if target:
+                    self.facts.includes.append((resolver, target))
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == "record_handler":
+                target = self.function_target(arg.value)
+                if target:
+                    self.facts.callbacks.append((target, f"record handler given to {text}"))
+
+    def function_target(self, node: cst.BaseExpression) -> str:
+        """A reference to a function, as an edge target ("@f", "lib.mod.f"), or ""."""
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return ""
+        value = self.evaluate(node)
+        if value.kind == FUNCTION and value.name:
+            return value.name
+        if value.kind == UNKNOWN and value.name:
+            return value.name  # imported: the project phase keeps it only if it is ours
+        return ""
 
     def record_edges(self, node: cst.Call, func: str, callee: str, text: str) -> None:
         guarded = any(s.guard_depth for s in self.scopes if s.kind == "function")
@@ -534,15 +812,12 @@ class FactExtractor(cst.CSTVisitor):
             self.facts.edges.append(CallEdge(func, target, self.call_index, text, guarded))
         # Functions handed to a call (callbacks, thread targets, record handlers) run too.
         for arg in node.args:
-            if isinstance(arg.value, (cst.Name, cst.Attribute)):
-                value = self.evaluate(arg.value)
-                if value.kind == FUNCTION and value.name:
-                    name = dotted_name(arg.value) or ""
-                    self.facts.edges.append(
-                        CallEdge(
-                            func, value.name, self.call_index, f"{name} (passed to {text})", guarded
-                        )
-                    )
+            target = self.function_target(arg.value)
+            if target:
+                name = dotted_name(arg.value) or ""
+                self.facts.edges.append(
+                    CallEdge(func, target, self.call_index, f"{name} (passed to {text})", guarded)
+                )
 
     def edge_target(self, func_node: cst.BaseExpression, callee: str) -> str:
         if isinstance(func_node, cst.Attribute) and isinstance(func_node.value, cst.Name):
@@ -563,11 +838,54 @@ class FactExtractor(cst.CSTVisitor):
             return callee
         return callee if "." in callee else ""
 
+    def method_class(self) -> Scope | None:
+        """The class scope when the current scope is one of its methods."""
+        if len(self.scopes) >= 2 and self.scope.kind == "function":
+            parent = self.scopes[-2]
+            return parent if parent.kind == "class" else None
+        return None
+
+    def self_name(self) -> str:
+        function = self.facts.functions.get(self.scope.name)
+        return function.params[0] if function is not None and function.params else ""
+
     def enclosing_class(self) -> str:
         for scope in reversed(self.scopes):
             if scope.kind == "class":
                 return scope.name
         return ""
+
+
+def _origin(value: Value | None, ids: dict[int, int]) -> Value | None:
+    if value is None or value.kind != OBJECT or value.origin < 0:
+        return value
+    return replace(value, origin=ids.get(value.origin, -1))
+
+
+def _with_origins(call: CallFact, ids: dict[int, int]) -> CallFact:
+    return replace(
+        call,
+        args=tuple(_origin(value, ids) for value in call.args),
+        kwargs=tuple((key, _origin(value, ids)) for key, value in call.kwargs),
+        receiver=_origin(call.receiver, ids),
+    )
+
+
+def _is_attribute(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Attribute) and node.attr.value == name
+
+
+def _is_package_path(value: Value) -> bool:
+    return value.kind == STATIC and value.name == PACKAGE_PATH
+
+
+def _rebound(old: Value, new: Value) -> Value:
+    if old == new or (old.kind == LITERAL and old.literal is None):
+        return new  # `x = None` then `x = ...` is how lazy initialisation starts
+    for value in (new, old):
+        if value.is_per_request:
+            return Value(value.kind)
+    return UNKNOWN_VALUE
 
 
 def _literal(node: cst.BaseExpression | None) -> object:

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.rule import CodeRule, RuleMeta, register
+from lambdalint.engine.project import CodeContext
+from lambdalint.frontends.python.facts import LITERAL, STATIC, CallFact, Value
+
+# Keyword arguments that name a resource, with the service they name one for.
+RESOURCE_PARAMETERS = {
+    "Bucket": "s3",
+    "TableName": "dynamodb",
+    "QueueUrl": "sqs",
+    "QueueName": "sqs",
+    "TopicArn": "sns",
+    "FunctionName": "lambda",
+    "StateMachineArn": "stepfunctions",
+    "stateMachineArn": "stepfunctions",  # the Step Functions API spells it so
+    "SecretId": "secretsmanager",
+    "Name": "ssm",
+    "StreamName": "kinesis",
+    "DeliveryStreamName": "firehose",
+}
+# S3 transfer methods take the bucket positionally too: position of `Bucket`.
+POSITIONAL_BUCKET = {
+    "upload_file": 1,
+    "upload_fileobj": 1,
+    "copy": 1,
+    "download_file": 0,
+    "download_fileobj": 0,
+    "generate_presigned_post": 0,
+}
+# Sub-resources named by their first argument (`dynamodb.Table("orders")`), with its keyword.
+SUBRESOURCES = {
+    ("dynamodb", "Table"): "name",
+    ("sqs", "Queue"): "url",
+    ("sns", "Topic"): "arn",
+    ("s3", "Bucket"): "name",
+    ("s3", "Object"): "bucket_name",
+    ("s3", "ObjectSummary"): "bucket_name",
+}
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+@register
+class HardcodedResourceName(CodeRule):
+    """A bucket, table, queue, topic, ARN or account id written into the code."""
+
+    meta = RuleMeta(
+        id="LL106",
+        name="hardcoded-resource-name",
+        severity=Severity.WARNING,
+        summary="A resource name, ARN or account id is hardcoded in an AWS SDK call.",
+        anchors=("AWS Lambda best practices: use environment variables",),
+    )
+
+    def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        for call in ctx.facts.calls:
+            for parameter, text in _hardcoded(call):
+                yield self.finding(
+                    ctx.call_ref(call.index),
+                    f"`{call.text}` is given a hardcoded {parameter} ({text!r}); pass it in "
+                    "an environment variable set by the template, so each stage and account "
+                    "gets its own",
+                    anchor=f"{ctx.facts.module}.{call.func or '<module>'}",
+                )
+
+
+def _hardcoded(call: CallFact) -> Iterator[tuple[str, str]]:
+    if call.sdk == "subresource" and call.receiver is not None and call.receiver.sdk == "resource":
+        keyword = SUBRESOURCES.get((call.service, call.resource_kind))
+        if keyword is not None:
+            text = _text(call.argument(0, keyword))
+            if text:
+                yield f"{call.resource_kind} name", text
+        return
+    if not call.is_sdk_operation:
+        return
+    reported = set()
+    for key, value in call.kwargs:
+        text = _text(value)
+        if not text:
+            continue
+        if RESOURCE_PARAMETERS.get(key) == call.service or text.startswith("arn:"):
+            reported.add(key)
+            yield f"`{key}`", text
+        elif ACCOUNT_ID.match(text):
+            yield f"account id (`{key}`)", text
+    position = POSITIONAL_BUCKET.get(call.operation) if call.service == "s3" else None
+    if position is not None and "Bucket" not in reported and position < len(call.args):
+        text = _text(call.args[position])
+        if text:
+            yield "bucket name", text
+
+
+def _text(value: Value | None) -> str:
+    """The literal text of a value written in the code (directly, through a module constant,
+    or built only from literals); "" for anything else."""
+    if value is None or value.kind not in (LITERAL, STATIC):
+        return ""
+    return (value.text or "").strip()

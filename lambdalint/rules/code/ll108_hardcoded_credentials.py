@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.rule import CodeRule, RuleMeta, register
+from lambdalint.core.span import NodeRef
+from lambdalint.engine.project import CodeContext
+from lambdalint.frontends.python.facts import (
+    ACCESS_KEY,
+    LITERAL,
+    STATIC,
+    CallFact,
+    Value,
+    is_dummy_secret,
+)
+
+CREDENTIAL_KEYWORDS = {
+    "aws_access_key_id": "an AWS access key id",
+    "aws_secret_access_key": "an AWS secret access key",
+    "aws_session_token": "an AWS session token",
+}
+# Positions of the three credentials in the SDK factories' signatures.
+CREDENTIAL_POSITIONS = {
+    "client": (6, 7, 8),
+    "resource": (6, 7, 8),
+    "session": (0, 1, 2),
+}
+PASSWORD_KEYWORDS = frozenset({"password", "passwd", "pwd"})
+# Database and cache connects, by the end of their dotted names.
+CONNECT_SUFFIXES = (
+    ".connect",
+    ".Connect",
+    ".Connection",
+    ".Redis",
+    ".StrictRedis",
+    ".MongoClient",
+    ".create_pool",
+    "ConnectionPool",
+    "Database",
+    ".OpenSearch",
+    ".Elasticsearch",
+)
+STRING_KINDS = {
+    "access-key": "an AWS access key id",
+    "url-password": "a connection URL with a password",
+}
+
+
+@register
+class HardcodedCredentials(CodeRule):
+    """Credentials written into the code, anywhere (module scope included)."""
+
+    meta = RuleMeta(
+        id="LL108",
+        name="hardcoded-credentials",
+        severity=Severity.ERROR,
+        summary="AWS credentials or a password are written into the code.",
+        anchors=("S7625", "CodeGuru hardcoded-credentials", "B105", "B106", "B107"),
+    )
+
+    def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        for kind, func, index in ctx.facts.secrets:
+            yield self.report(
+                NodeRef(ctx.facts.path, "SimpleString", index), STRING_KINDS[kind], ctx, func
+            )
+        for call in ctx.facts.calls:
+            for what in _credentials(call):
+                yield self.report(ctx.call_ref(call.index), what, ctx, call.func)
+
+    def report(self, where: NodeRef, what: str, ctx: CodeContext, func: str) -> Finding:
+        return self.finding(
+            where,
+            f"{what} is written into the code; read it at run time from Secrets Manager or "
+            "SSM Parameter Store, or let the execution role provide AWS credentials",
+            anchor=f"{ctx.facts.module}.{func or '<module>'}",
+        )
+
+
+def _credentials(call: CallFact) -> Iterator[str]:
+    positions = CREDENTIAL_POSITIONS.get(call.sdk, ())
+    for number, (keyword, what) in enumerate(CREDENTIAL_KEYWORDS.items()):
+        position = positions[number] if positions else 99
+        if _secret(call.argument(position, keyword)):
+            yield what
+    if call.callee.endswith(CONNECT_SUFFIXES) and not call.callee.startswith("@"):
+        for keyword in PASSWORD_KEYWORDS:
+            if _secret(call.kwarg(keyword)):
+                yield f"a database or cache password (`{keyword}=`)"
+
+
+def _secret(value: Value | None) -> bool:
+    """A literal that is not a placeholder. Access-key shapes are reported at the string."""
+    if value is None or value.kind not in (LITERAL, STATIC) or value.text is None:
+        return False
+    return not is_dummy_secret(value.text) and not ACCESS_KEY.search(value.text)

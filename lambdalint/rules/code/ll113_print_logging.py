@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.rule import CodeRule, RuleMeta, register
+from lambdalint.engine.project import CodeContext
+from lambdalint.frontends.python.facts import CallFact
+
+STANDARD_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
+JSON_DUMPS = frozenset({"json.dumps", "simplejson.dumps", "orjson.dumps", "ujson.dumps"})
+
+
+@register
+class PrintLogging(CodeRule):
+    """`print()` used as the function's logging."""
+
+    meta = RuleMeta(
+        id="LL113",
+        name="print-logging",
+        severity=Severity.INFO,
+        summary="The handler logs with print() instead of structured logging.",
+        default=False,
+        anchors=("AWS Lambda guide: structured logging",),
+    )
+
+    def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        for call in ctx.facts.calls:
+            reach = ctx.reach(call.func) if _prints_a_log_line(ctx, call) else None
+            if reach is None:
+                continue
+            yield self.finding(
+                ctx.call_ref(call.index),
+                f"`{call.text}` writes an unstructured log line ({reach.describe()}); use "
+                "`logging` (or Powertools `Logger`) with the JSON log format, so that lines "
+                "carry a level and the request id and can be filtered and queried",
+                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                anchor=f"{ctx.facts.module}.{call.func}",
+            )
+
+
+def _prints_a_log_line(ctx: CodeContext, call: CallFact) -> bool:
+    if call.callee != "print":
+        return False
+    stream = call.kwarg("file")
+    if stream is not None and stream.name not in STANDARD_STREAMS:
+        return False  # writing to a file, not logging
+    if len(call.args) == 1 and not call.star_args:
+        # `print(json.dumps({...}))` is a structured line (the documented way to emit EMF);
+        # the argument's call is the next one in pre-order.
+        inner = ctx.call_at(call.index + 1)
+        if inner is not None and inner.callee in JSON_DUMPS:
+            return False
+    return True

@@ -1,0 +1,261 @@
+"""Handler discovery and the handler path: signatures, Powertools decorators, record handlers,
+event-handler routes and function references, across modules."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from lambdalint.config import Settings
+from lambdalint.engine.discover import discover
+from lambdalint.engine.project import FunctionKey, ModuleFile, Project
+from lambdalint.engine.work import analyse_file
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+
+    def build(files: dict[str, str]) -> Project:
+        for name, text in files.items():
+            target = tmp_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(text), encoding="utf-8")
+        sources, _ = discover([Path(".")], Settings(root=tmp_path))
+        results = [analyse_file(source, 1 << 20, True) for source in sources]
+        modules = [
+            ModuleFile(r.facts, r.source.path, r.source.scan_root) for r in results if r.facts
+        ]
+        return Project(modules)
+
+    return build
+
+
+def reached(project: Project) -> set[str]:
+    return {f"{key.path}:{key.qualname}" for key in project.reach}
+
+
+def test_signature_convention_and_functions_it_calls(project):
+    p = project(
+        {
+            "app.py": """
+            def helper():
+                pass
+
+            def unused():
+                pass
+
+            def lambda_handler(evt, ctx):
+                helper()
+            """
+        }
+    )
+    assert reached(p) == {"app.py:lambda_handler", "app.py:helper"}
+
+
+def test_powertools_decorators_make_handlers_whatever_the_signature(project):
+    p = project(
+        {
+            "obs.py": """
+            from aws_lambda_powertools import Logger, Tracer
+            logger = Logger()
+            tracer = Tracer()
+            """,
+            "app.py": """
+            from aws_lambda_powertools.utilities.data_classes import event_source, SQSEvent
+            from aws_lambda_powertools.utilities.idempotency import idempotent
+            from obs import logger, tracer
+
+            @logger.inject_lambda_context
+            def one(payload, lambda_context):
+                pass
+
+            @tracer.capture_lambda_handler
+            def two(payload, lambda_context):
+                pass
+
+            @event_source(data_class=SQSEvent)
+            def three(payload, lambda_context):
+                pass
+
+            @idempotent(persistence_store=None)
+            def four(payload, lambda_context):
+                pass
+
+            def not_a_handler(payload, lambda_context):
+                pass
+            """,
+        }
+    )
+    names = {key.qualname for key in p.handlers}
+    assert names == {"one", "two", "three", "four"}
+
+
+def test_middleware_made_with_lambda_handler_decorator(project):
+    p = project(
+        {
+            "middleware.py": """
+            from aws_lambda_powertools.middleware_factory import lambda_handler_decorator
+
+            @lambda_handler_decorator
+            def audit(handler, event, context):
+                return handler(event, context)
+            """,
+            "app.py": """
+            from middleware import audit
+
+            @audit
+            def main(payload, lambda_context):
+                pass
+            """,
+        }
+    )
+    assert FunctionKey("app.py", "main") in p.handlers
+
+
+def test_record_handler_callbacks_are_on_the_path(project):
+    p = project(
+        {
+            "records.py": """
+            def store(item):
+                pass
+
+            def record_handler(record):
+                store(record)
+            """,
+            "app.py": """
+            from aws_lambda_powertools.utilities.batch import (
+                BatchProcessor, EventType, process_partial_response,
+            )
+            from records import record_handler
+
+            processor = BatchProcessor(event_type=EventType.SQS)
+
+            def main(payload, lambda_context):
+                return process_partial_response(
+                    event=payload, record_handler=record_handler, processor=processor,
+                    context=lambda_context,
+                )
+            """,
+        }
+    )
+    assert {"records.py:record_handler", "records.py:store"} <= reached(p)
+
+
+def test_routes_three_modules_away_are_reached_through_the_resolver(project):
+    p = project(
+        {
+            "api/__init__.py": "",
+            "api/resolver.py": """
+            from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+            from api.routes import orders
+
+            app = APIGatewayRestResolver()
+            app.include_router(orders.router, prefix="/orders")
+            """,
+            "api/routes/__init__.py": "",
+            "api/routes/orders.py": """
+            from aws_lambda_powertools.event_handler.api_gateway import Router
+            from api.services import billing
+
+            router = Router()
+
+            @router.get("/<order_id>")
+            def get_order(order_id):
+                return billing.total(order_id)
+            """,
+            "api/services/__init__.py": "",
+            "api/services/billing.py": """
+            def total(order_id):
+                return 0
+            """,
+            "app.py": """
+            from api.resolver import app
+
+            @app.get("/health")
+            def health():
+                return {"ok": True}
+
+            def lambda_handler(event, context):
+                return app.resolve(event, context)
+            """,
+        }
+    )
+    path = reached(p)
+    assert "api/routes/orders.py:get_order" in path
+    assert "api/services/billing.py:total" in path
+    assert "app.py:health" in path
+    route = p.reach[FunctionKey("api/services/billing.py", "total")]
+    assert route.handler == "app.lambda_handler"
+
+
+def test_routes_of_a_resolver_nobody_calls_are_not_reached(project):
+    p = project(
+        {
+            "app.py": """
+            from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+            app = APIGatewayRestResolver()
+
+            @app.get("/x")
+            def route():
+                pass
+
+            def lambda_handler(event, context):
+                return {}
+            """
+        }
+    )
+    assert "app.py:route" not in reached(p)
+
+
+def test_function_references_passed_as_arguments(project):
+    p = project(
+        {
+            "work.py": """
+            def process(item):
+                pass
+            """,
+            "app.py": """
+            from concurrent.futures import ThreadPoolExecutor
+            from work import process
+            import work
+
+            def lambda_handler(event, context):
+                with ThreadPoolExecutor() as pool:
+                    list(pool.map(process, event["items"]))
+                    pool.submit(work.process, 1)
+            """,
+        }
+    )
+    assert "work.py:process" in reached(p)
+
+
+def test_module_scope_and_lazy_init_are_not_on_the_path(project):
+    p = project(
+        {
+            "app.py": """
+            import functools
+
+            def setup():
+                pass
+
+            setup()
+
+            @functools.cache
+            def config():
+                load()
+
+            def load():
+                pass
+
+            def lambda_handler(event, context):
+                config()
+            """
+        }
+    )
+    path = reached(p)
+    assert "app.py:setup" not in path
+    assert "app.py:load" not in path
