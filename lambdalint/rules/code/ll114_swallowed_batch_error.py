@@ -6,7 +6,7 @@ from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.engine.project import CodeContext, FunctionKey, Reach
-from lambdalint.frontends.python.visitors.batch_errors import NAME, BatchErrors, BroadExcept
+from lambdalint.frontends.python.structure_facts.batch_errors import NAME, BatchErrors, BroadExcept
 
 
 @register

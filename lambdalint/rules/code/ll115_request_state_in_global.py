@@ -6,7 +6,7 @@ from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.engine.project import CodeContext
-from lambdalint.frontends.python.visitors.globals_state import NAME, GlobalsState
+from lambdalint.frontends.python.structure_facts.globals_state import NAME, GlobalsState
 
 
 @register

@@ -6,7 +6,7 @@ from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.engine.project import CodeContext
-from lambdalint.frontends.python.visitors.runtime_api import (
+from lambdalint.frontends.python.structure_facts.runtime_api import (
     NAME,
     RUNTIME_API_VARIABLE,
     ImportUse,

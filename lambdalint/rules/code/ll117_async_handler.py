@@ -7,7 +7,7 @@ from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.engine.project import CodeContext, FunctionKey, Project
 from lambdalint.frontends.python.facts import FunctionFact
-from lambdalint.frontends.python.visitors.handler_shape import NAME, HandlerShape
+from lambdalint.frontends.python.structure_facts.handler_shape import NAME, HandlerShape
 
 # Calls that run a coroutine to completion: a decorator that makes one wraps async handlers.
 COROUTINE_RUNNERS = frozenset(

@@ -7,7 +7,7 @@ from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import FunctionFact
-from lambdalint.frontends.python.visitors.handler_shape import NAME, HandlerShape
+from lambdalint.frontends.python.structure_facts.handler_shape import NAME, HandlerShape
 
 # Decorators known to call the function they wrap as `fn(event, context, ...)`: the signature
 # still has to take both. Any other decorator may change the signature, so the rule is silent.

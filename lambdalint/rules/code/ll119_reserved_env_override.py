@@ -7,7 +7,7 @@ from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.engine.project import CodeContext
-from lambdalint.frontends.python.visitors.env_writes import (
+from lambdalint.frontends.python.structure_facts.env_writes import (
     EVERY_VARIABLE,
     NAME,
     EnvWrite,

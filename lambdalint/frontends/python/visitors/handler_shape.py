@@ -4,21 +4,13 @@ required keyword-only parameters, and functions handed to other code at import t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import libcst as cst
 
 from lambdalint.frontends.python.extract import FactExtractor
-
-NAME = "handler_shape"
-
-
-@dataclass
-class HandlerShape:
-    # qualname -> keyword-only parameters without a default
-    required_keyword_only: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # module-level functions passed to a call or bound to another name at import time
-    wrapped_at_import: set[str] = field(default_factory=set)
+from lambdalint.frontends.python.structure_facts.handler_shape import (
+    NAME,
+    HandlerShape,
+)
 
 
 class HandlerShapeVisitor(cst.CSTVisitor):
