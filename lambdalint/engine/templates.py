@@ -33,6 +33,7 @@ class TemplateContext:
             *t.permissions,
             *t.urls,
             *(event for function in t.functions for event in function.events),
+            *t.unattached_events,
         ]
 
 

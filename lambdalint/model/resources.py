@@ -21,6 +21,8 @@ class Resource:
     source: str = "cloudformation"  # "cloudformation", "sam", "terraform", "serverless"
     suppressed: tuple[str, ...] = ()  # rule ids/names from Metadata: {lambdalint: {ignore: [...]}}
     anchor: str = ""  # logical path, e.g. "Resources/OrderFn"
+    resource_type: str = ""  # as written: "AWS::SQS::Queue", "aws_sqs_queue"; any resource type
+    # can be the target of a relation (a Kinesis stream is a plain Resource)
 
     def __hash__(self) -> int:
         return id(self)
@@ -36,6 +38,9 @@ class Statement:
     has_condition: bool = False
     span: Span | None = None  # the statement itself
     policy: str = ""  # where it came from: "inline policy X", "SAM policy template SQSPollerPolicy"
+    targets: list[Resource] = field(default_factory=list)  # model objects `resources` name
+    # through references (`!GetAtt Queue.Arn`, `!Sub arn:...:${Bucket}/*`), even when the
+    # resource Val itself is UNKNOWN
 
 
 @dataclass(eq=False)
@@ -48,6 +53,7 @@ class Role(Resource):
 
 @dataclass(eq=False)
 class Queue(Resource):
+    name: Val = MISSING_VAL  # QueueName
     visibility_timeout: Val = MISSING_VAL  # seconds; default 30
     fifo: Val = MISSING_VAL
     dead_letter_target: Val = MISSING_VAL  # the redrive policy's deadLetterTargetArn
@@ -82,6 +88,7 @@ class FunctionUrl(Resource):
     cors_origins: Val = MISSING_VAL  # list of origins
     cors_methods: Val = MISSING_VAL
     cors_credentials: Val = MISSING_VAL
+    function: Resource | None = None  # the Function it fronts, when resolved
 
 
 @dataclass(eq=False)
@@ -112,6 +119,7 @@ class EventSource(Resource):
     filter_prefix: Val = MISSING_VAL  # S3 notification key filters
     filter_suffix: Val = MISSING_VAL
     integration_timeout: Val = MISSING_VAL  # ms, for API integrations that set one
+    function: Resource | None = None  # the Function it invokes (the one whose `events` hold it)
 
 
 @dataclass(eq=False)
@@ -171,3 +179,6 @@ class Template:
     permissions: list[Permission] = field(default_factory=list)
     urls: list[FunctionUrl] = field(default_factory=list)
     policies_complete: bool = True
+    # Event source mappings whose function could not be resolved (a FunctionName from a
+    # parameter or an import): rules that need only the mapping itself can still read them.
+    unattached_events: list[EventSource] = field(default_factory=list)
