@@ -118,6 +118,7 @@ class EventSource(Resource):
     bisect_on_error: Val = MISSING_VAL
     filter_prefix: Val = MISSING_VAL  # S3 notification key filters
     filter_suffix: Val = MISSING_VAL
+    filter_criteria: Val = MISSING_VAL  # FilterCriteria of a mapping (event filtering)
     integration_timeout: Val = MISSING_VAL  # ms, for API integrations that set one
     function: Resource | None = None  # the Function it invokes (the one whose `events` hold it)
 

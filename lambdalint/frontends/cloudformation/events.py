@@ -100,6 +100,7 @@ def fill_poller(builder: Builder, event: EventSource, props: Node) -> None:
     event.maximum_retry_attempts = builder.val(props, "MaximumRetryAttempts")
     event.maximum_record_age = builder.val(props, "MaximumRecordAgeInSeconds")
     event.bisect_on_error = builder.val(props, "BisectBatchOnFunctionError")
+    event.filter_criteria = builder.val(props, "FilterCriteria")
 
 
 def bucket_notifications(builder: Builder, logical_id: str, node: Node) -> None:

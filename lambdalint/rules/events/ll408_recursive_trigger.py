@@ -52,6 +52,9 @@ class RecursiveTrigger(TemplateRule):
                 kind = KINDS.get(event.kind)
                 if kind is None or not isinstance(event.target, kind):
                     continue
+                if not event.filter_criteria.is_missing:
+                    continue  # an event filter may drop the function's own writes
+
                 grant = _grant(role, event)
                 if grant is None:
                     continue
