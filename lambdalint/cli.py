@@ -86,6 +86,7 @@ def main() -> None:
     is_flag=True,
     help="Compute the available fixes and include them in the output without applying them.",
 )
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .lambdalint_cache.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Tracebacks for internal errors, timings, skipped files."
 )
@@ -106,6 +107,7 @@ def check(
     unsafe_fixes: bool,
     show_diff: bool,
     show_fixes: bool,
+    no_cache: bool,
     verbose: bool,
 ) -> None:
     """Check files and directories (default: the current directory)."""
@@ -128,6 +130,7 @@ def check(
         ("--ignore", ignore),
     ):
         _check_selectors(option, _split(values))
+    settings.cache = not no_cache
     if as_of is not None:
         settings.as_of = as_of.date()
     if select:

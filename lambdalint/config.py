@@ -63,6 +63,7 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     as_of: datetime.date | None = None  # the date date-dependent rules (LL204) evaluate at
+    cache: bool = True  # reuse per-file results from .lambdalint_cache (--no-cache turns it off)
 
     def enabled_rules(self) -> set[str]:
         """The rule ids that run anywhere, resolved once per run."""

@@ -48,7 +48,11 @@ def run(
     mark = time.perf_counter()
     results: list[FileResult] = list(
         map_files(
-            analyse_file, sources, settings.max_file_size, bool(code_rules) or "LL001" in enabled
+            analyse_file,
+            sources,
+            settings.max_file_size,
+            bool(code_rules) or "LL001" in enabled,
+            str(settings.root) if settings.cache else None,
         )
     )
     timings["files"] = time.perf_counter() - mark
