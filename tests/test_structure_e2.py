@@ -15,7 +15,7 @@ import pytest
 from lambdalint.core.span import NodeRef
 from lambdalint.engine.cache import decode, encode
 from lambdalint.frontends.python.parse import extract_facts, locate
-from lambdalint.frontends.python.visitors.io_files import PathText, file_facts
+from lambdalint.frontends.python.structure_facts.io_files import PathText, file_facts
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "lambdalint" / "data" / "paginators.json"

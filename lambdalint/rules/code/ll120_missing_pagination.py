@@ -10,7 +10,7 @@ from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import CallFact
-from lambdalint.frontends.python.visitors.io_results import (
+from lambdalint.frontends.python.structure_facts.io_results import (
     ResultFacts,
     result_facts,
     sdk_operation,

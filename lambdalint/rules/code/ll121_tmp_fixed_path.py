@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
-from lambdalint.frontends.python.visitors.io_files import file_facts
+from lambdalint.frontends.python.structure_facts.io_files import file_facts
 
 # Ways of writing content into a file (an empty `touch` fills nothing).
 CONTENT_WRITES = frozenset({"open", "write", "download", "copy"})

@@ -6,7 +6,7 @@ from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.engine.project import CodeContext
-from lambdalint.frontends.python.visitors.io_returns import return_facts
+from lambdalint.frontends.python.structure_facts.io_returns import return_facts
 
 # Handler decorators that pass the handler's return value through unchanged. Any other
 # decorator (an API framework, a resolver) may encode the value itself, so the rule stays out.

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
-from lambdalint.frontends.python.visitors.io_files import PathText, file_facts
+from lambdalint.frontends.python.structure_facts.io_files import PathText, file_facts
 
 # Writable places in a Lambda execution environment: ephemeral storage, device files
 # (/dev/null, /dev/stdout), /proc, and EFS mounts (their local path must start with /mnt/).

@@ -5,7 +5,11 @@ from collections.abc import Iterator
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
-from lambdalint.frontends.python.visitors.io_threads import Started, ThreadFacts, thread_facts
+from lambdalint.frontends.python.structure_facts.io_threads import (
+    Started,
+    ThreadFacts,
+    thread_facts,
+)
 
 WHAT = {"thread": "a thread", "future": "executor work", "task": "an asyncio task"}
 HOW = {"thread": "`join()` it", "future": "wait for its result", "task": "await it"}

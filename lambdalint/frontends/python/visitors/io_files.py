@@ -7,14 +7,10 @@ LL121 (tmp-fixed-path) and LL124 (write-outside-tmp) read these facts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import libcst as cst
 
 from lambdalint.frontends.python.extract import FactExtractor, dotted_name
-from lambdalint.frontends.python.facts import ModuleFacts
-
-NAME = "io_files"
+from lambdalint.frontends.python.structure_facts.io_files import NAME, FileFacts, PathText, Write
 
 OPENERS = frozenset({"open", "io.open", "codecs.open"})
 PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.PurePath"})
@@ -29,36 +25,6 @@ MAX_PATH_DEPTH = 8
 # read-only; only the first directory matters to the rules.
 OWN_FILE = "/var/task/"
 PARENT_CALLS = frozenset({"os.path.dirname", "os.path.abspath", "os.path.realpath"})
-
-
-@dataclass(frozen=True)
-class PathText:
-    """What is known of a path: its text from the start, and whether that is all of it."""
-
-    head: str
-    exact: bool
-
-
-@dataclass(frozen=True)
-class Write:
-    func: str
-    index: int  # the Call doing the write
-    path: PathText
-    how: str  # "open", "write", "download", "copy", "touch"
-
-
-@dataclass
-class FileFacts:
-    writes: list[Write] = field(default_factory=list)
-    removed: set[str] = field(default_factory=set)  # exact paths removed somewhere
-    removes_unknown: set[str] = field(default_factory=set)  # functions removing unknown paths
-    checked: set[str] = field(default_factory=set)  # exact paths tested for existence
-    changes_directory: bool = False  # os.chdir anywhere: relative paths are not /var/task
-
-
-def file_facts(facts: ModuleFacts) -> FileFacts:
-    found = facts.structure.get(NAME)
-    return found if isinstance(found, FileFacts) else FileFacts()
 
 
 def _literal_text(node: cst.BaseExpression) -> str | None:

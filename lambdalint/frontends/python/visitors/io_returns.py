@@ -7,14 +7,14 @@ LL122 (non-serializable-return) reads these facts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
 from lambdalint.frontends.python.extract import FactExtractor, dotted_name
-from lambdalint.frontends.python.facts import OBJECT, ModuleFacts
+from lambdalint.frontends.python.facts import OBJECT
+from lambdalint.frontends.python.structure_facts.io_returns import NAME, ReturnFacts, Unserializable
 
-NAME = "io_returns"
 MAX_DEPTH = 6
 
 DATETIMES = frozenset(
@@ -44,24 +44,6 @@ class Found:
     what: str  # "a datetime", "a set"...
     runtime_ok: bool  # the Lambda runtime's own encoder handles it (Decimal)
     dumps: int = -1  # a json.dumps call that raises on it, or -1 for the value itself
-
-
-@dataclass(frozen=True)
-class Unserializable:
-    func: str
-    kind: str  # "Return" (the value is returned) or "Call" (a json.dumps that raises)
-    index: int  # pre-order index among nodes of that kind
-    what: str
-
-
-@dataclass
-class ReturnFacts:
-    problems: list[Unserializable] = field(default_factory=list)
-
-
-def return_facts(facts: ModuleFacts) -> ReturnFacts:
-    found = facts.structure.get(NAME)
-    return found if isinstance(found, ReturnFacts) else ReturnFacts()
 
 
 def _text(node: cst.BaseExpression) -> str | None:

@@ -6,14 +6,11 @@ LL126 (background-work-after-return) reads these facts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import libcst as cst
 
 from lambdalint.frontends.python.extract import FactExtractor, dotted_name
-from lambdalint.frontends.python.facts import OBJECT, ModuleFacts
-
-NAME = "io_threads"
+from lambdalint.frontends.python.facts import OBJECT
+from lambdalint.frontends.python.structure_facts.io_threads import NAME, Started, ThreadFacts
 
 THREADS = frozenset({"threading.Thread", "threading.Timer"})
 EXECUTORS = ("ThreadPoolExecutor", "ProcessPoolExecutor")
@@ -28,28 +25,6 @@ WAIT_CALLS = frozenset(
 )
 # Uses of a thread object that neither wait for it nor hand it to anyone.
 THREAD_SETUP = frozenset({"start", "setDaemon", "setName"})
-
-
-@dataclass(frozen=True)
-class Started:
-    func: str
-    index: int  # the call that starts the work: `.start()`, `.submit()`, `create_task()`
-    kind: str  # "thread", "future", "task"
-    name: str  # the local name holding the thread/future/task, "" if none
-
-
-@dataclass
-class ThreadFacts:
-    started: list[Started] = field(default_factory=list)
-    # Per function: names with uses other than their own setup (join, await, handed on...).
-    used: dict[str, set[str]] = field(default_factory=dict)
-    waits: set[str] = field(default_factory=set)  # functions that wait for futures somewhere
-    dropped: set[int] = field(default_factory=set)  # calls whose result is dropped
-
-
-def thread_facts(facts: ModuleFacts) -> ThreadFacts:
-    found = facts.structure.get(NAME)
-    return found if isinstance(found, ThreadFacts) else ThreadFacts()
 
 
 class ThreadVisitor(cst.CSTVisitor):
