@@ -6,18 +6,10 @@ from lambdalint.core.rule import all_rules
 
 HELPER_CHAIN = {
     "app.py": (
-        "from lib import audit\n"
-        "\n"
-        "def lambda_handler(event, context):\n"
-        "    audit.record(event)\n"
+        "from lib import audit\n\ndef lambda_handler(event, context):\n    audit.record(event)\n"
     ),
     "lib/__init__.py": "",
-    "lib/audit.py": (
-        "from lib.store import save\n"
-        "\n"
-        "def record(event):\n"
-        "    save(event['id'])\n"
-    ),
+    "lib/audit.py": ("from lib.store import save\n\ndef record(event):\n    save(event['id'])\n"),
     "lib/store.py": (
         "import boto3 as b3\n"
         "\n"
@@ -104,7 +96,10 @@ def test_syntax_error_is_one_ll001_and_other_files_still_checked(lint):
         "app.py": "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n",
     }
     result = lint(files)
-    assert [(f.rule, f.path) for f in result.findings] == [("LL101", "app.py"), ("LL001", "broken.py")]
+    assert [(f.rule, f.path) for f in result.findings] == [
+        ("LL101", "app.py"),
+        ("LL001", "broken.py"),
+    ]
     broken = result.findings[1]
     assert broken.span.line == 2 and "syntax error" in broken.message
 
@@ -152,6 +147,8 @@ def test_vendored_trees_and_default_excludes_are_skipped(lint):
         "node_modules/pkg/x.py": creation,
         ".aws-sam/build/Fn/app.py": creation,
         "botocore/__init__.py": creation,
+        "layer/deps/python/urllib3/__init__.py": creation,
+        "layer/deps/python/urllib3/poolmanager.py": creation,
         "cdk.out/asset/app.py": creation,
         "src/app.py": creation,
     }
@@ -178,7 +175,9 @@ def test_per_file_ignores_and_severity_overrides(lint):
     creation = "import boto3\n\ndef handler(event, context):\n    boto3.client('s3')\n"
     files = {"tests/test_app.py": creation, "app.py": creation}
     result = lint(
-        files, per_file_ignores={"tests/*": ["client-in-handler"]}, severity={"LL101": Severity.ERROR}
+        files,
+        per_file_ignores={"tests/*": ["client-in-handler"]},
+        severity={"LL101": Severity.ERROR},
     )
     assert [(f.path, f.severity) for f in result.findings] == [("app.py", Severity.ERROR)]
 

@@ -30,6 +30,20 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
         ".lambdalint_cache",
     }
 )
+# Top-level packages of libraries that projects copy into layers and deployment packages, often
+# with their *.dist-info stripped. A directory of this name holding `__init__.py` is such a copy:
+# a project's own package is practically never called `urllib3` or `dateutil`.
+VENDORED_PACKAGES = frozenset(
+    """
+    aiobotocore aiohttp annotated_types anyio attr attrs aws_lambda_powertools aws_xray_sdk
+    boto3 botocore bs4 cachetools certifi cffi chardet charset_normalizer click cryptography
+    dateutil dns docutils fastjsonschema google h11 httpcore httpx idna jinja2 jmespath jose
+    jsonschema jwt langchain langchain_core markupsafe multidict nacl numpy opensearchpy orjson
+    packaging pandas pg8000 pika pip pkg_resources psycopg2 pyasn1 pydantic pydantic_core
+    pymysql pytz redis requests requests_aws4auth rsa s3transfer setuptools simplejson sniffio
+    sqlalchemy tenacity typing_inspection urllib3 wrapt yaml yarl
+    """.split()  # noqa: SIM905 - a word list reads better than 67 quoted strings
+)
 PYTHON_SUFFIXES = frozenset({".py"})
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 TERRAFORM_SUFFIXES = frozenset({".tf"})
@@ -69,7 +83,7 @@ def is_vendored_dir(directory: Path, names: list[str]) -> str | None:
     for name in names:
         if name.endswith((".dist-info", ".egg-info")):
             return f"a vendored package tree (holds {name})"
-    if directory.name in ("boto3", "botocore") and "__init__.py" in names:
+    if directory.name in VENDORED_PACKAGES and "__init__.py" in names:
         return f"a vendored copy of {directory.name}"
     return None
 

@@ -68,6 +68,13 @@ class Project:
         self.modules = {m.facts.path: m for m in modules}
         self.by_file = {m.path: m for m in modules}
         self.src = list(src)
+        # The first part of an absolute import that can name a project module: a file stem or a
+        # directory of the project. Most call targets are library calls (`boto3.client`,
+        # `os.environ.get`) and are dismissed by this set without any path work.
+        self.top_names = {m.path.stem for m in modules} | {
+            part for m in modules for part in m.path.parent.parts
+        }
+        self._resolved: dict[tuple[Path, Path, str], FunctionKey | None] = {}
         self.declared_handlers = self._declared_handlers(extra_handlers)
         self._complete_factory_calls()
         conventional = self._find_handlers()
@@ -95,8 +102,14 @@ class Project:
             for _ in range(level - 1):
                 base = base.parent
             return self._lookup_dotted(target[level:], [base], hops)
-        search = [module.path.parent, *self._parents_up_to(module.path.parent, module.scan_root)]
-        return self._lookup_dotted(target, search + self.src, hops)
+        if target.partition(".")[0] not in self.top_names:
+            return None
+        key = (module.path.parent, module.scan_root, target)
+        if key not in self._resolved:
+            directory = module.path.parent
+            search = [directory, *self._parents_up_to(directory, module.scan_root)]
+            self._resolved[key] = self._lookup_dotted(target, search + self.src, hops)
+        return self._resolved[key]
 
     def _parents_up_to(self, directory: Path, root: Path) -> list[Path]:
         parents = []

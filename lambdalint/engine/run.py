@@ -179,9 +179,10 @@ def resolve_positions(
                 pending.setdefault(where.path, []).append(where)
     if not pending:
         return findings
-    from lambdalint.frontends.python.parse import locate
+    from lambdalint.frontends.python.parse import locate, locate_fast
 
     sources = {result.source.display: result.source for result in results}
+    facts = {result.source.display: result.facts for result in results}
     spans: dict[NodeRef, Span] = {}
     fixes: dict[int, Fix] = {}
     failures: list[Finding] = []
@@ -189,7 +190,8 @@ def resolve_positions(
         if session is None:
             text, _ = read_text(sources[path], 1 << 62)
             if text is not None:
-                spans.update(locate(text, refs))
+                located = locate_fast(text, refs, facts.get(path))
+                spans.update(located if located is not None else locate(text, refs))
             continue
         text = session.text(sources[path])
         if text is None:
