@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lambdalint.core.rule import all_rules
+from lambdalint.core.rule import all_rules, expand_selector
 from lambdalint.docs import examples, pages_dir
 
 PAGES = sorted(pages_dir().glob("LL*.md"))
@@ -19,6 +19,9 @@ REQUIRED_SECTIONS = (
     "Options",
     "Equivalent ids elsewhere",
 )
+# Rules whose findings carry other rules' ids: their good examples run with those rules' default
+# members too.
+COMPANIONS = {"LL211": ["LL1"]}
 ENGINE_RULES = {"LL000", "LL001", "LL002"}  # produced by the engine itself, no code examples needed
 
 
@@ -57,18 +60,28 @@ def test_page_has_bad_and_good_examples(page):
 
 @pytest.mark.parametrize("example", list(_cases("bad")))
 def test_bad_example_is_reported(example, lint):
-    result = lint(example.files, select=[example.rule])
-    broken = [f for f in result.findings if f.rule in ("LL000", "LL001") and f.rule != example.rule]
+    # A page's marks name its rule; LL211's name the code rules it runs on inline code.
+    rules = {rule for _, _, rule in example.expected} or {example.rule}
+    result = lint(example.files, select=[example.rule, *rules])
+    broken = [f for f in result.findings if f.rule in ("LL000", "LL001") and f.rule not in rules]
     assert not broken, broken
-    found = {(f.path, f.span.line) for f in result.findings if f.rule == example.rule}
-    assert found, f"{example.name}: no {example.rule} finding"
-    expected = {(path, line) for path, line, rule in example.expected if rule == example.rule}
+    found = {(f.path, f.span.line) for f in result.findings if f.rule in rules}
+    assert found, f"{example.name}: no {', '.join(sorted(rules))} finding"
+    expected = {(path, line) for path, line, _ in example.expected}
     if expected:
         assert found == expected
 
 
 @pytest.mark.parametrize("example", list(_cases("good")))
 def test_good_example_is_silent(example, lint):
-    result = lint(example.files, select=[example.rule])
+    rules = all_rules()
+    companions = {
+        rule_id
+        for selector in COMPANIONS.get(example.rule, [])
+        for rule_id in expand_selector(selector)
+        if rules[rule_id].meta.default
+    }
+    result = lint(example.files, select=[example.rule, *companions])
     assert not [f for f in result.findings if f.rule in ("LL000", "LL001")], result.findings
-    assert [f for f in result.findings if f.rule == example.rule] == []
+    watched = {example.rule} | companions
+    assert [f for f in result.findings if f.rule in watched] == []

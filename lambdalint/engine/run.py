@@ -19,6 +19,7 @@ from lambdalint.engine.work import FileResult, analyse_file, module_name, parse_
 
 if TYPE_CHECKING:
     from lambdalint.engine.fix import FixRequest, FixSession
+    from lambdalint.engine.linking import InlineModule
 
 
 def instantiate(settings: Settings, enabled: set[str]) -> list[Rule]:
@@ -63,13 +64,20 @@ def run(
 
         session = FixSession(fixes, {rule.meta.id: rule for rule in code_rules})
 
+    inline, inline_errors = [], []
+    if code_rules and "LL211" in enabled:
+        from lambdalint.engine.linking import inline_modules
+
+        inline, inline_errors = inline_modules(results)
+
     def lint(current: list[FileResult]) -> list[Finding]:
         findings: list[Finding] = [f for result in current for f in result.findings]
-        findings += run_code_rules(current, code_rules, settings, verbose)
+        findings += inline_errors
+        findings += run_code_rules(current, code_rules, settings, verbose, inline)
         findings += run_template_rules(current, template_rules, settings, verbose)
         findings = [
             f
-            for f in resolve_positions(findings, current, session, verbose)
+            for f in resolve_positions(findings, current, session, verbose, inline)
             if f.rule in enabled or f.rule == "LL000"
         ]
         findings = apply_per_file_ignores(findings, settings)
@@ -123,10 +131,15 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
 
 
 def run_code_rules(
-    results: list[FileResult], rules: list[CodeRule], settings: Settings, verbose: bool
+    results: list[FileResult],
+    rules: list[CodeRule],
+    settings: Settings,
+    verbose: bool,
+    inline: list[InlineModule] = (),
 ) -> list[Finding]:
     if not rules:
         return []
+    from lambdalint.engine.linking import template_handlers
     from lambdalint.engine.project import CodeContext, ModuleFile, Project
 
     modules = [
@@ -134,7 +147,12 @@ def run_code_rules(
         for result in results
         if result.facts is not None
     ]
-    project = Project(modules, settings.handlers, [settings.root / s for s in settings.src])
+    for module in inline:
+        # A virtual file beside the template, so imports and the handler path work inside it.
+        home = (Path.cwd() / module.template_path).parent / f"<inline {module.display}>"
+        modules.append(ModuleFile(module.facts, home / f"{module.facts.module}.py", home))
+    handlers = settings.handlers + template_handlers(results)
+    project = Project(modules, handlers, [settings.root / s for s in settings.src])
     findings: list[Finding] = []
     for module in modules:
         context = CodeContext(module.facts, project)
@@ -169,6 +187,7 @@ def resolve_positions(
     results: list[FileResult],
     session: FixSession | None = None,
     verbose: bool = False,
+    inline: list[InlineModule] = (),
 ) -> list[Finding]:
     """Turn node references into spans: the only place a file is parsed with positions. When
     fixes are asked for, the rules' fix builders run on the same parse."""
@@ -186,7 +205,13 @@ def resolve_positions(
     spans: dict[NodeRef, Span] = {}
     fixes: dict[int, Fix] = {}
     failures: list[Finding] = []
+    inline_by_path = {module.display: module for module in inline}
     for path, refs in pending.items():
+        if path in inline_by_path:
+            module = inline_by_path[path]
+            located = locate_fast(module.code, refs, module.facts) or locate(module.code, refs)
+            spans.update({ref: module.place(span) for ref, span in located.items()})
+            continue
         if session is None:
             text, _ = read_text(sources[path], 1 << 62)
             if text is not None:
