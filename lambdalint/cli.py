@@ -88,6 +88,11 @@ def main() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .lambdalint_cache.")
 @click.option(
+    "--no-project-context",
+    is_flag=True,
+    help="With named files, read only those (handler paths through other files are then unknown).",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Tracebacks for internal errors, timings, skipped files."
 )
 def check(
@@ -108,6 +113,7 @@ def check(
     show_diff: bool,
     show_fixes: bool,
     no_cache: bool,
+    no_project_context: bool,
     verbose: bool,
 ) -> None:
     """Check files and directories (default: the current directory)."""
@@ -131,6 +137,7 @@ def check(
     ):
         _check_selectors(option, _split(values))
     settings.cache = not no_cache
+    settings.project_context = not no_project_context
     if as_of is not None:
         settings.as_of = as_of.date()
     if select:

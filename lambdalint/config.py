@@ -64,6 +64,10 @@ class Settings:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     as_of: datetime.date | None = None  # the date date-dependent rules (LL204) evaluate at
     cache: bool = True  # reuse per-file results from .lambdalint_cache (--no-cache turns it off)
+    # When files are named (pre-commit, editors), the rest of the project is read too so that
+    # handler paths and templates that reach them are known; findings are reported for the
+    # named files only.
+    project_context: bool = True
 
     def enabled_rules(self) -> set[str]:
         """The rule ids that run anywhere, resolved once per run."""

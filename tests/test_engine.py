@@ -189,3 +189,19 @@ def test_every_registered_rule_has_consistent_metadata():
         assert cls.meta.name not in names
         names.add(cls.meta.name)
         assert cls.meta.summary.endswith(".")
+
+
+def test_named_file_is_checked_with_the_project_as_context(lint, tmp_path):
+    from pathlib import Path
+
+    from lambdalint.config import Settings
+    from lambdalint.engine.run import run
+
+    lint(HELPER_CHAIN)  # writes the files
+    settings = Settings(root=tmp_path, select=["LL101"])
+    result = run([Path("lib/store.py")], settings)
+    assert rules_of(result) == [("LL101", "lib/store.py", 4)]
+    assert result.files_checked == 1
+    assert rules_of(run([Path("app.py")], settings)) == []  # findings of named files only
+    settings.project_context = False
+    assert rules_of(run([Path("lib/store.py")], settings)) == []

@@ -174,9 +174,9 @@ def discover(paths: list[Path], settings: Settings) -> tuple[list[SourceFile], l
         if absolute.is_file():
             kind = kind_of(absolute)
             if kind and not _excluded(absolute, settings) and absolute not in files:
-                files[absolute] = SourceFile(
-                    absolute, display_path(absolute), kind, absolute.parent, True
-                )
+                # Imports are looked up as far up as the project root, not just the file's folder.
+                root = settings.root if settings.root in absolute.parents else absolute.parent
+                files[absolute] = SourceFile(absolute, display_path(absolute), kind, root, True)
             continue
         for source in _walk(absolute, settings, skipped):
             files.setdefault(source.path, source)

@@ -12,7 +12,7 @@ from lambdalint.config import Settings
 from lambdalint.core.finding import Finding, Fix, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, Rule, TemplateRule, all_rules
 from lambdalint.core.span import NodeRef, Span
-from lambdalint.engine.discover import discover
+from lambdalint.engine.discover import SourceFile, discover
 from lambdalint.engine.pool import map_files
 from lambdalint.engine.suppress import apply_suppressions
 from lambdalint.engine.work import FileResult, analyse_file, module_name, parse_error, read_text
@@ -44,6 +44,9 @@ def run(
     template_rules = [rule for rule in rules if isinstance(rule, TemplateRule)]
 
     sources, skipped = discover(paths, settings)
+    reported = {source.display for source in sources}
+    if settings.project_context and any(source.explicit for source in sources):
+        sources = with_project_context(sources, settings)
     timings["discover"] = time.perf_counter() - started
 
     mark = time.perf_counter()
@@ -87,12 +90,13 @@ def run(
             replace(f, severity=settings.severity[f.rule]) if f.rule in settings.severity else f
             for f in findings
         ]
+        findings = [f for f in findings if f.path in reported or f.rule == "LL000"]
         return sorted(set(findings), key=Finding.sort_key)
 
     mark = time.perf_counter()
     findings = lint(results)
     timings["rules"] = time.perf_counter() - mark
-    result = RunResult(findings=findings, files_checked=len(sources), skipped=skipped)
+    result = RunResult(findings=findings, files_checked=len(reported), skipped=skipped)
     if session is not None:
         from lambdalint.engine.fix import finish, fix_rounds
 
@@ -128,6 +132,20 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
     except PythonSyntaxError as exc:
         fresh.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
     return fresh
+
+
+def with_project_context(sources: list[SourceFile], settings: Settings) -> list[SourceFile]:
+    """The named files plus every other file of the project (the configuration's directory, or
+    the working directory), which the cache makes cheap after the first run."""
+    root = settings.root
+    if not any(root in source.path.parents for source in sources):
+        return sources
+    context, _ = discover([root], settings)
+    named = {source.path for source in sources}
+    return sorted(
+        [*sources, *(source for source in context if source.path not in named)],
+        key=lambda source: source.display,
+    )
 
 
 def run_code_rules(
