@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import io
 import os
 import re
 import stat
 import tempfile
-import tokenize
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +28,7 @@ from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.discover import SourceFile
+from lambdalint.engine.work import source_encoding
 from lambdalint.frontends.python.parse import PythonSyntaxError, _Locator, parse_module
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
@@ -181,10 +180,7 @@ class FileText:
 def decode(source: SourceFile, data: bytes) -> tuple[str, str] | None:
     """The text and encoding the analysis used for these bytes (as `work.read_text` does)."""
     try:
-        if source.kind == "python":
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        else:
-            encoding = "utf-8-sig"
+        encoding = source_encoding(source.kind, data)
         text = data.decode(encoding)
     except (UnicodeDecodeError, SyntaxError, LookupError):
         return None

@@ -43,16 +43,19 @@ def read_bytes(source: SourceFile, max_size: int) -> tuple[bytes | None, Finding
         return None, parse_error(path, f"cannot read file: {exc.strerror or exc}")
 
 
+def source_encoding(kind: str, data: bytes) -> str:
+    """How a file's bytes are read: PEP 263 (and a BOM) for Python, UTF-8 for everything else."""
+    if kind == "python":
+        return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    return "utf-8-sig"
+
+
 def decode_text(source: SourceFile, data: bytes) -> tuple[str | None, Finding | None]:
     path = source.display
     if b"\0" in data:
         return None, parse_error(path, "not a text file (it contains NUL bytes)")
     try:
-        if source.kind == "python":
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        else:
-            encoding = "utf-8-sig"
-        text = data.decode(encoding)
+        text = data.decode(source_encoding(source.kind, data))
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
         line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
         return None, parse_error(path, f"cannot decode file: {exc}", line)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import io
 import json
 import re
-import tokenize
 from pathlib import Path
 
 from lambdalint.core.finding import Fix, RunResult
 from lambdalint.core.rule import all_rules
+from lambdalint.engine.work import source_encoding
 
 NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -32,10 +31,8 @@ class _Positions:
 def _line_starts(path: str) -> list[int] | None:
     try:
         data = Path(path).read_bytes()
-        encoding = "utf-8-sig"
-        if path.endswith(".py"):
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding).removeprefix("\ufeff")
+        kind = "python" if path.endswith(".py") else "other"
+        text = data.decode(source_encoding(kind, data)).removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
         return None
     return [0] + [match.end() for match in NEWLINE.finditer(text)]

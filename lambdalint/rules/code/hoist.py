@@ -202,14 +202,10 @@ def string_argument(call: cst.Call, position: int, keyword: str) -> str | None:
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
-        return ".".join(reversed(parts))
-    return None
+    # Imported here: this module is loaded with the rules, libcst only when a fix is built.
+    from lambdalint.frontends.python.extract import dotted_name as dotted
+
+    return dotted(node)
 
 
 def _free_names(node: cst.CSTNode) -> set[str]:
