@@ -197,11 +197,22 @@ def test_named_file_is_checked_with_the_project_as_context(lint, tmp_path):
     from lambdalint.config import Settings
     from lambdalint.engine.run import run
 
-    lint(HELPER_CHAIN)  # writes the files
-    settings = Settings(root=tmp_path, select=["LL101"])
+    lint({**HELPER_CHAIN, "lambdalint.toml": ""})  # writes the files; the config marks the root
+    settings = Settings(root=tmp_path, config_path=tmp_path / "lambdalint.toml", select=["LL101"])
     result = run([Path("lib/store.py")], settings)
     assert rules_of(result) == [("LL101", "lib/store.py", 4)]
     assert result.files_checked == 1
     assert rules_of(run([Path("app.py")], settings)) == []  # findings of named files only
     settings.project_context = False
     assert rules_of(run([Path("lib/store.py")], settings)) == []
+
+
+def test_without_a_project_root_named_files_are_read_alone(lint, tmp_path):
+    from pathlib import Path
+
+    from lambdalint.config import Settings
+    from lambdalint.engine.run import run
+
+    lint(HELPER_CHAIN)  # no configuration, no git repository: no project to read
+    result = run([Path("lib/store.py")], Settings(root=tmp_path, select=["LL101"]))
+    assert rules_of(result) == []

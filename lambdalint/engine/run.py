@@ -135,10 +135,11 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
 
 
 def with_project_context(sources: list[SourceFile], settings: Settings) -> list[SourceFile]:
-    """The named files plus every other file of the project (the configuration's directory, or
-    the working directory), which the cache makes cheap after the first run."""
-    root = settings.root
-    if not any(root in source.path.parents for source in sources):
+    """The named files plus every other file of their project, which the cache makes cheap after
+    the first run. The project is the configuration's directory or the git repository holding
+    the first named file; with neither, nothing is added (never a whole home directory)."""
+    root = project_root(sources[0].path, settings)
+    if root is None or not any(root in source.path.parents for source in sources):
         return sources
     context, _ = discover([root], settings)
     named = {source.path for source in sources}
@@ -146,6 +147,15 @@ def with_project_context(sources: list[SourceFile], settings: Settings) -> list[
         [*sources, *(source for source in context if source.path not in named)],
         key=lambda source: source.display,
     )
+
+
+def project_root(path: Path, settings: Settings) -> Path | None:
+    if settings.config_path is not None:
+        return settings.root
+    for parent in path.parents:
+        if (parent / ".git").exists():
+            return parent
+    return None
 
 
 def run_code_rules(
