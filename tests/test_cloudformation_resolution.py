@@ -88,6 +88,28 @@ def test_sub_join_split_select_find_in_map():
     }
 
 
+def test_partition_in_sub_and_join_gives_one_string_per_partition():
+    fn, _ = function(
+        """\
+        Environment:
+          Variables:
+            SUB: !Sub "arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess"
+            SUBVAR: !Sub ["arn:${p}:sns:*:*:*", {p: !Ref AWS::Partition}]
+            JOIN: !Join ["", ["arn:", !Ref AWS::Partition, ":s3:::logs"]]
+            OTHERHOLE: !Sub "arn:${AWS::Partition}:sqs:${AWS::Region}:1:q"
+            BARE: !Ref AWS::Partition
+        """
+    )
+    variables = fn.environment
+    assert variables["SUB"].alternatives == tuple(
+        f"arn:{p}:iam::aws:policy/ReadOnlyAccess" for p in ("aws", "aws-cn", "aws-us-gov")
+    )
+    assert variables["SUBVAR"].alternatives[1] == "arn:aws-cn:sns:*:*:*"
+    assert variables["JOIN"].alternatives[2] == "arn:aws-us-gov:s3:::logs"
+    assert variables["OTHERHOLE"].value is UNKNOWN and not variables["OTHERHOLE"].possible
+    assert variables["BARE"].value is UNKNOWN and not variables["BARE"].possible
+
+
 def test_if_keeps_both_branches_and_novalue_is_missing():
     fn, _ = function(
         """\

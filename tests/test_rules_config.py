@@ -125,10 +125,13 @@ def test_ll203_serverless_default_is_not_lambdas():
 @pytest.mark.parametrize(
     ("runtime", "as_of", "severity"),
     [
-        ("nodejs18.x", TODAY, Severity.ERROR),  # creates and updates blocked
-        ("python3.10", datetime.date(2026, 11, 29), Severity.WARNING),  # deprecated, not blocked
-        ("python3.10", datetime.date(2026, 11, 30), Severity.ERROR),  # creates blocked
+        ("go1.x", TODAY, Severity.ERROR),  # creates blocked since 2024
+        ("nodejs18.x", TODAY, Severity.WARNING),  # deprecated; AWS moved the block to 2027
+        ("python3.10", datetime.date(2027, 1, 31), Severity.WARNING),  # deprecated, not blocked
+        ("python3.10", datetime.date(2027, 2, 1), Severity.ERROR),  # creates blocked
         ("python3.10", datetime.date(2026, 8, 15), Severity.INFO),  # within 90 days
+        ("python3.8", TODAY, Severity.WARNING),
+        ("provided", TODAY, Severity.ERROR),
         ("dotnet8", TODAY, Severity.WARNING),
     ],
 )
@@ -233,6 +236,22 @@ def test_ll207_group_in_another_template_of_the_run():
     template = Template(PATH, "cloudformation", functions=[fn])
     rule = all_rules()["LL207"]()
     assert list(rule.check(TemplateContext(template, [template, other], TODAY))) == []
+
+
+@pytest.mark.parametrize(
+    ("other_path", "expected"),
+    [
+        ("shop/logging/logs.yaml", []),  # below the function's folder: may be its group
+        ("shop/logs.yaml", []),
+        ("billing/template.yaml", [2]),  # another project of the same run
+    ],
+)
+def test_ll207_unnamed_group_counts_only_in_related_folders(other_path, expected):
+    other = Template(other_path, "cloudformation", log_groups=[group(UNKNOWN)])
+    template = Template("shop/template.yaml", "cloudformation", functions=[function()])
+    rule = all_rules()["LL207"]()
+    findings = list(rule.check(TemplateContext(template, [template, other], TODAY)))
+    assert lines(findings) == expected
 
 
 @pytest.mark.parametrize(

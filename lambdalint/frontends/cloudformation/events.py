@@ -214,7 +214,33 @@ def rest_method(builder: Builder, logical_id: str, node: Node) -> None:
         f"Resources/{logical_id}/Properties/Integration",
     )
     event.integration_timeout = builder.val(integration, "TimeoutInMillis")
+    rest_integration_mode(
+        builder,
+        event,
+        integration.get("ResponseTransferMode"),
+        integration.path("RequestParameters", INVOCATION_TYPE_HEADER),
+    )
     attach(function, event)
+
+
+# The request header that makes API Gateway invoke the function asynchronously (`'Event'`).
+INVOCATION_TYPE_HEADER = "integration.request.header.X-Amz-Invocation-Type"
+
+
+def rest_integration_mode(
+    builder: Builder, event: EventSource, transfer_mode: Node | None, invocation: Node | None
+) -> None:
+    """A REST integration that invokes the function with `X-Amz-Invocation-Type: 'Event'` does
+    not wait for it; one that streams the response (`ResponseTransferMode: STREAM`) may wait far
+    beyond 29 s: its limit is not something we know."""
+    if invocation is not None:
+        header = builder.val(invocation).text()
+        if header is None:
+            event.invocation = ""  # set, but to something we cannot resolve
+        elif header.strip("'\" ").lower() == "event":
+            event.invocation = "async"
+    if transfer_mode is not None and builder.val(transfer_mode).text() != "BUFFERED":
+        event.integration_timeout = Val(UNKNOWN, transfer_mode.span)
 
 
 def http_integration(builder: Builder, logical_id: str, node: Node) -> None:
@@ -224,9 +250,25 @@ def http_integration(builder: Builder, logical_id: str, node: Node) -> None:
     function = lambda_in_uri(builder, props.get("IntegrationUri"))
     if function is None:
         return
-    event = caller(builder, logical_id, None, "httpapi", "sync", f"Resources/{logical_id}")
+    # A WebSocket route does not hold a request open: the function answers through the
+    # connection (`@connections`), however long it runs.
+    kind = "httpapi" if is_http_api(builder, props) else "websocket"
+    event = caller(builder, logical_id, None, kind, "sync", f"Resources/{logical_id}")
     event.integration_timeout = builder.val(props, "TimeoutInMillis")
     attach(function, event)
+
+
+def is_http_api(builder: Builder, props: Node) -> bool:
+    """The integration belongs to an HTTP API (not a WebSocket API): its API in this template
+    says so, or it sets `PayloadFormatVersion`, which only HTTP APIs take."""
+    api_id = props.get("ApiId")
+    call = api_id.intrinsic() if api_id is not None else None
+    if call is not None and call[0] == "Ref" and isinstance(call[1].value, str):
+        api = builder.root.path("Resources", call[1].value, "Properties")
+        protocol = builder.val(api, "ProtocolType").text() if api is not None else None
+        if protocol is not None:
+            return protocol == "HTTP"
+    return props.get("PayloadFormatVersion") is not None
 
 
 def quick_create_api(builder: Builder, logical_id: str, node: Node) -> None:

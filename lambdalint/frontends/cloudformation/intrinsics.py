@@ -16,6 +16,10 @@ from lambdalint.model import MISSING, UNKNOWN, Resource, Val
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _HOLE = "\x00"  # stands for an unknown part of a string while we look for names in it
 _LIST_PARAMETER = re.compile(r"^(CommaDelimitedList|List<.*>)$")
+# `AWS::Partition` inside a `Fn::Sub` or `Fn::Join` string: one of three known values, so the
+# string is one of three known strings (an AWS managed policy ARN written the portable way).
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+_PARTITION = "\x01"  # stands for the partition while the string is built
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Resolver:
 
     def sub(self, argument: Node, depth: int) -> Any:
         text = self.sub_text(argument, depth)
-        return UNKNOWN if text is None or _HOLE in text else text
+        return UNKNOWN if text is None or _HOLE in text else _per_partition(text)
 
     def sub_text(self, argument: Node, depth: int) -> str | None:
         """The `Fn::Sub` string with unknown parts as holes; None when malformed."""
@@ -116,7 +120,11 @@ class Resolver:
             name = match.group(1).strip()
             if name.startswith("!"):
                 return "${" + name[1:] + "}"
+            if name == "AWS::Partition" and name not in variables:
+                return _PARTITION
             if name in variables:
+                if _is_partition(variables[name]):
+                    return _PARTITION
                 value = self.resolve(variables[name], depth + 1)
             elif "." in name:
                 value = UNKNOWN  # GetAtt: an attribute of a deployed resource
@@ -135,8 +143,13 @@ class Resolver:
         if not isinstance(separator, str) or not isinstance(values, list):
             return UNKNOWN
         parts = [_as_text(value) for value in values]
+        if items.is_list and len(items.value) == len(parts):
+            parts = [
+                _PARTITION if _is_partition(item) else part
+                for item, part in zip(items.value, parts, strict=True)
+            ]
         joined = separator.join(parts)
-        return UNKNOWN if _HOLE in joined else joined
+        return UNKNOWN if _HOLE in joined else _per_partition(joined)
 
     def select(self, argument: Node, depth: int) -> Any:
         index_node, items = argument.value
@@ -272,6 +285,18 @@ def _sub_parts(argument: Node) -> tuple[str | None, dict[str, Node]]:
 
 def _mapping(node: Node | None) -> list[tuple[str, Node]]:
     return node.items() if node is not None else []
+
+
+def _is_partition(node: Node) -> bool:
+    call = node.intrinsic()
+    return call is not None and call[0] == "Ref" and call[1].value == "AWS::Partition"
+
+
+def _per_partition(text: str) -> Any:
+    """A built string, or one string per partition when it contains `AWS::Partition`."""
+    if _PARTITION not in text:
+        return text
+    return Choice(tuple(text.replace(_PARTITION, partition) for partition in PARTITIONS))
 
 
 def _as_text(value: Any) -> str:

@@ -206,10 +206,50 @@ def non_poll(builder: Builder, event: EventSource, kind_name: str, props: Node) 
         event.batch_size = builder.val(subscription, "BatchSize")
     elif kind_name in ("Api", "HttpApi"):
         event.integration_timeout = builder.val(props, "TimeoutInMillis")
+        if kind_name == "Api":
+            defined_integration(builder, event, props)
     elif kind_name in ("EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2"):
         event.on_failure = dead_letter_config(builder, props.get("DeadLetterConfig"))
         event.maximum_retry_attempts = builder.val(props, "RetryPolicy", "MaximumRetryAttempts")
         event.maximum_record_age = builder.val(props, "RetryPolicy", "MaximumEventAgeInSeconds")
+
+
+def defined_integration(builder: Builder, event: EventSource, props: Node) -> None:
+    """An `Api` event on an API with its own OpenAPI definition: the integration written there
+    for the event's path and method is the one API Gateway uses (SAM adds one only when the
+    definition has none). A definition we cannot read leaves the caller's limit unknown."""
+    api_id = props.get("RestApiId")
+    call = api_id.intrinsic() if api_id is not None else None
+    if call is None or call[0] != "Ref" or not isinstance(call[1].value, str):
+        return
+    api = builder.root.path("Resources", call[1].value, "Properties")
+    if api is None or not api.is_map:
+        return
+    if api.get("DefinitionUri") is not None:
+        event.integration_timeout = Val(UNKNOWN, api.get("DefinitionUri").span)
+        return
+    body = api.get("DefinitionBody")
+    if body is None:
+        return
+    if not body.is_map or body.intrinsic() is not None:
+        event.integration_timeout = Val(UNKNOWN, body.span)
+        return
+    path, method = builder.val(props, "Path").text(), builder.val(props, "Method").text()
+    operations = body.path("paths", path) if path is not None else None
+    if method is None or operations is None or not operations.is_map:
+        return
+    method = method.lower()
+    operation = operations.get("x-amazon-apigateway-any-method" if method == "any" else method)
+    integration = operation.get("x-amazon-apigateway-integration") if operation else None
+    if integration is None or not integration.is_map:
+        return
+    event.integration_timeout = builder.val(integration, "timeoutInMillis")
+    events.rest_integration_mode(
+        builder,
+        event,
+        integration.get("responseTransferMode"),
+        integration.path("requestParameters", events.INVOCATION_TYPE_HEADER),
+    )
 
 
 def dead_letter_config(builder: Builder, node: Node | None) -> Val:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
@@ -30,9 +31,13 @@ class MissingLogRetention(TemplateRule):
             for function in template.functions
             if function.log_group is not None
         }
-        # A group whose name we cannot resolve and that no function claims may be anyone's.
+        # A group whose name we cannot resolve and that no function claims may be anyone's
+        # in its own folder tree; not the group of another project in the same run.
         unnamed = any(
-            UNKNOWN in group.name.alternatives and id(group) not in linked for group in groups
+            UNKNOWN in group.name.alternatives and id(group) not in linked
+            for template in templates
+            if _related(ctx.template, template)
+            for group in template.log_groups
         )
         for function in ctx.template.functions:
             finding = self._check_function(function, groups, unnamed)
@@ -106,3 +111,12 @@ def _templates(ctx: TemplateContext) -> list[Template]:
     if ctx.template in ctx.templates:
         return ctx.templates
     return [ctx.template, *ctx.templates]
+
+
+def _related(template: Template, other: Template) -> bool:
+    """Two templates of one deployment, as far as paths tell: the same file, or folders one
+    inside the other (`app/template.yaml` and `app/logging/logs.yaml`)."""
+    if other is template:
+        return True
+    here, there = PurePosixPath(template.path).parent, PurePosixPath(other.path).parent
+    return here == there or here in there.parents or there in here.parents

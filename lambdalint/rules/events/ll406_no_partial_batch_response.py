@@ -12,6 +12,7 @@ from lambdalint.rules.events.sources import (
     event_anchor,
     event_span,
     mappings,
+    numbers,
 )
 
 REPORT = "ReportBatchItemFailures"
@@ -33,6 +34,10 @@ class NoPartialBatchResponse(TemplateRule):
         for function, event in mappings(ctx.template, BATCH_RESPONSE):
             types = event.function_response_types
             if not all(_lacks_report(value) for value in types.alternatives):
+                continue
+            # A batch of one record has nothing to report partially.
+            sizes = numbers(event.batch_size)
+            if sizes and all(size <= 1 for size in sizes):
                 continue
             yield self.finding(
                 types.span or event_span(event, function),

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
 from lambdalint.engine.templates import TemplateContext
-from lambdalint.model import Statement
+from lambdalint.model import Role, Statement
 from lambdalint.rules.iam.action_table import scoped_writes
 from lambdalint.rules.iam.policy import (
+    action_matches,
     allow_statements,
     is_everything,
     is_full_wildcard,
@@ -16,8 +18,10 @@ from lambdalint.rules.iam.policy import (
 )
 
 # Writes the Lambda service itself needs on "*", as AWS's own execution-role policies grant them:
-# logs (AWSLambdaBasicExecutionRole), traces (AWSXRayDaemonWriteAccess) and the network
-# interfaces of a function in a VPC (AWSLambdaVPCAccessExecutionRole).
+# logs (AWSLambdaBasicExecutionRole), traces (AWSXRayDaemonWriteAccess), the network
+# interfaces of a function in a VPC (AWSLambdaVPCAccessExecutionRole), a durable function's
+# checkpoints (AWSLambdaBasicDurableExecutionRolePolicy) and an S3 Object Lambda function's
+# answer (AmazonS3ObjectLambdaExecutionRolePolicy).
 EXEMPT = frozenset(
     {
         "logs:createloggroup",
@@ -29,9 +33,13 @@ EXEMPT = frozenset(
         "ec2:deletenetworkinterface",
         "ec2:assignprivateipaddresses",
         "ec2:unassignprivateipaddresses",
+        "lambda:checkpointdurableexecution",
+        "s3-object-lambda:writegetobjectresponse",
     }
 )
 SHOWN = 3
+# An ARN that names every resource of one service: `arn:aws:sns:*:*:*`, `arn:*:sns:*:*`.
+SERVICE_ARN_WILDCARD = re.compile(r"^arn:[^:]*:([a-z0-9-]+)[:*]*$", re.IGNORECASE)
 
 
 @register
@@ -56,7 +64,9 @@ class IamWildcardResource(TemplateRule):
             star = next((r for r in statement.resources if is_everything(r)), None)
             if star is None:
                 continue
-            actions = _scoped_actions(statement)
+            actions = [
+                a for a in _scoped_actions(statement) if not _denied_on_resources(use.role, a)
+            ]
             if not actions:
                 continue
             listed = ", ".join(f"`{a}`" for a in actions[:SHOWN])
@@ -80,3 +90,26 @@ def _scoped_actions(statement: Statement) -> list[str]:
         common = set.intersection(*granted) if granted else set()
         found.extend(sorted(a for a in common if a not in found))
     return found
+
+
+def _denied_on_resources(role: Role, action: str) -> bool:
+    """The role also denies `action` on every resource of its service (`Deny sns:Publish on
+    arn:aws:sns:*:*:*`): the "*" is then deliberate, and reaches only what has no ARN (SMS to a
+    phone number), which cannot be scoped."""
+    service = action.split(":", 1)[0].lower()
+    for statement in role.statements:
+        if statement.has_condition or not statement.effect.every(lambda e: e == "Deny"):
+            continue
+        patterns = [text for val in statement.actions for text in known_strings(val) or []]
+        if not any(action_matches(pattern, action) for pattern in patterns):
+            continue
+        for resource in statement.resources:
+            texts = known_strings(resource) or []
+            if texts and all(_names_whole_service(text, service) for text in texts):
+                return True
+    return False
+
+
+def _names_whole_service(arn: str, service: str) -> bool:
+    match = SERVICE_ARN_WILDCARD.match(arn)
+    return match is not None and match.group(1).lower() == service
