@@ -38,7 +38,9 @@ def test_text_output_has_headline_frame_and_summary(project):
     result = invoke("check")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith("app.py:4:12: LL101 [warning] `boto3.client()` creates an AWS SDK client")
+    assert lines[0].startswith(
+        "app.py:4:12: LL101 [warning] `boto3.client()` creates an AWS SDK client"
+    )
     assert "4 |     return boto3.client('s3')" in result.output
     assert "  |            ^^^^^^^^^^^^^^^^^^ LL101" in result.output
     assert lines[-1] == "Found 1 finding (0 errors, 1 warning, 0 info) in 1 file."
@@ -67,11 +69,17 @@ def test_json_objects_have_exactly_the_documented_keys(project):
         "end_line", "end_column", "fix", "related",
     }  # fmt: skip
     item = items[0]
-    assert (item["rule"], item["name"], item["severity"]) == ("LL101", "client-in-handler", "warning")
+    assert (item["rule"], item["name"], item["severity"]) == (
+        "LL101",
+        "client-in-handler",
+        "warning",
+    )
     assert (item["path"], item["line"], item["column"], item["end_line"], item["end_column"]) == (
         "app.py", 4, 12, 4, 30,
     )  # fmt: skip
-    assert item["related"] == [{"path": "app.py", "line": 3, "column": 5, "message": "handler app.handler"}]
+    assert item["related"] == [
+        {"path": "app.py", "line": 3, "column": 5, "message": "handler app.handler"}
+    ]
 
 
 def test_concise_is_one_line_per_finding(project):
@@ -103,7 +111,9 @@ def test_unknown_rule_on_the_command_line_is_a_usage_error(project):
 
 
 def test_config_error_names_file_and_line_and_exits_2(project):
-    project({"app.py": GOOD, "pyproject.toml": '[tool.lambdalint]\nselect = ["LL1"]\ncolour = "x"\n'})
+    project(
+        {"app.py": GOOD, "pyproject.toml": '[tool.lambdalint]\nselect = ["LL1"]\ncolour = "x"\n'}
+    )
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 2
     assert "pyproject.toml:3: tool.lambdalint.colour: unknown key" in result.output
@@ -119,7 +129,9 @@ def test_rules_lists_the_catalog(project):
     output = invoke("rules").output
     assert "LL101  client-in-handler" in output and "warning" in output
     items = json.loads(invoke("rules", "--format", "json").output)
-    assert {"id": "LL002", "default": False}.items() <= next(i for i in items if i["id"] == "LL002").items()
+    assert {"id": "LL002", "default": False}.items() <= next(
+        i for i in items if i["id"] == "LL002"
+    ).items()
 
 
 def test_explain_by_id_and_by_name(project):
@@ -137,6 +149,9 @@ def test_statistics(project):
 
 def test_module_entry_point_prints_the_version():
     result = subprocess.run(
-        [sys.executable, "-m", "lambdalint", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "lambdalint", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.startswith("lambdalint, version ")
