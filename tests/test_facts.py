@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import textwrap
 
-from lambdalint.frontends.python.facts import ENV, EVENT, LITERAL, PARAM, STATIC, UNKNOWN
+from lambdalint.frontends.python.facts import (
+    CREDENTIALS,
+    ENV,
+    EVENT,
+    LITERAL,
+    OBJECT,
+    PARAM,
+    STATIC,
+    UNKNOWN,
+)
 from lambdalint.frontends.python.parse import extract_facts
 
 
@@ -275,3 +284,45 @@ def test_secret_literals_are_recorded_without_their_text():
     )
     kinds = [kind for kind, _, _ in facts.secrets]
     assert kinds == ["access-key", "url-password", "url-password"]
+
+
+def test_containers_carry_the_request_data_they_hold():
+    facts = facts_of(
+        """
+        import threading
+        from opensearchpy import OpenSearch
+
+        def connect(host):
+            return OpenSearch(hosts=[{"host": host, "port": 443}], timeout=(3, 10))
+
+        def handler(event, context):
+            job = {"id": event["id"], "kind": "scan"}
+            threading.Thread(target=print, args=(event,)).start()
+            return connect(job)
+        """
+    )
+    search = call(facts, "opensearchpy.OpenSearch")
+    assert search.kwarg("hosts").kind == PARAM
+    assert search.kwarg("timeout").kind == UNKNOWN  # constants only: nothing to report on
+    assert call(facts, "@connect").args[0].kind == EVENT
+    # A constructor given a container of request data is still that constructor's object.
+    start = call(facts, "start")
+    assert start.receiver.kind == OBJECT and start.receiver.name == "threading.Thread"
+
+
+def test_a_helper_returning_minted_credentials_mints_them_too():
+    facts = facts_of(
+        """
+        import boto3
+        import pymysql
+
+        rds = boto3.client("rds")
+
+        def token(user):
+            return rds.generate_db_auth_token(DBHostname="db", Port=3306, DBUsername=user)
+
+        def handler(event, context):
+            return pymysql.connect(host="db", user="app", password=token("app"))
+        """
+    )
+    assert call(facts, "pymysql.connect").kwarg("password").kind == CREDENTIALS

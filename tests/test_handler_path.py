@@ -259,3 +259,32 @@ def test_module_scope_and_lazy_init_are_not_on_the_path(project):
     path = reached(p)
     assert "app.py:setup" not in path
     assert "app.py:load" not in path
+
+
+def test_function_code_is_what_handlers_reach_and_what_their_modules_import(project):
+    from lambdalint.engine.project import CodeContext
+    from lambdalint.rules.code.per_invocation import in_function_code
+
+    built = project(
+        {
+            "src/app.py": """
+                from lib import clients
+                from lib.settings import REGION
+
+                def handler(event, context):
+                    return clients.S3.list_buckets()
+            """,
+            "src/lib/__init__.py": "",
+            "src/lib/clients.py": "import boto3\nS3 = boto3.client('s3')\n",
+            "src/lib/settings.py": "REGION = 'eu-west-1'\n",
+            "src/lib/unused.py": "import boto3\nSQS = boto3.client('sqs')\n",
+            "tests/test_app.py": "from src.app import handler\n\ndef test_it():\n    handler({}, None)\n",
+            "scripts/deploy.py": "import boto3\n\ndef main():\n    boto3.client('lambda')\n",
+        }
+    )
+    inside = {
+        path
+        for path, module in built.modules.items()
+        if in_function_code(CodeContext(module.facts, built))
+    }
+    assert inside == {"src/app.py", "src/lib/clients.py", "src/lib/settings.py"}

@@ -81,6 +81,8 @@ PATH_BUILDERS = frozenset(
 # The marker name of a static path under the deployment package (derived from `__file__` or
 # LAMBDA_TASK_ROOT), whose exact text is not known.
 PACKAGE_PATH = "__file__"
+# The name of a container literal's value when it holds this request's data (then its kind).
+CONTAINER = "<container>"
 # Decorator methods of Powertools' event-handler resolvers and routers that register a function.
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "delete", "patch", "head", "options", "route", "resolver"}
@@ -133,6 +135,9 @@ class FactExtractor(cst.CSTVisitor):
         self.call_ids: dict[int, int] = {}
         self.string_index = -1
         self.bare_strings: set[int] = set()
+        # Functions of this module that return per-request credentials (a helper wrapping
+        # `rds.generate_db_auth_token`): calling them, later in the file, mints credentials too.
+        self.credential_functions: set[str] = set()
 
     # -- scopes ---------------------------------------------------------------------------
 
@@ -506,9 +511,28 @@ class FactExtractor(cst.CSTVisitor):
         if isinstance(node, cst.Await):
             return self.evaluate(node.expression)  # `await ddb.Table("t")` (aioboto3)
         if isinstance(node, (cst.Dict, cst.List, cst.Tuple, cst.Set)):
-            return UNKNOWN_VALUE
+            return self.evaluate_container(node)
         if isinstance(node, cst.BooleanOperation):
             return combine([self.evaluate(node.left), self.evaluate(node.right)])
+        return UNKNOWN_VALUE
+
+    def evaluate_container(self, node: cst.Dict | cst.List | cst.Tuple | cst.Set) -> Value:
+        """A container literal holding this request's data is this request's data
+        (`OpenSearch(hosts=[{"host": host}])` with `host` a parameter); any other container
+        stays UNKNOWN, its contents are not a text or a constant rules could report."""
+        parts: list[cst.BaseExpression] = []
+        if isinstance(node, cst.Dict):
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    parts += [element.key, element.value]
+                else:  # `**other`
+                    parts.append(element.value)
+        else:
+            parts = [element.value for element in node.elements]
+        kinds = {self.evaluate(part).kind for part in parts}
+        for kind in (EVENT, CREDENTIALS, PARAM):
+            if kind in kinds:
+                return Value(kind, name=CONTAINER)
         return UNKNOWN_VALUE
 
     def evaluate_fstring(self, node: cst.FormattedString) -> Value:
@@ -570,6 +594,8 @@ class FactExtractor(cst.CSTVisitor):
         callee = self.callee_of(node, receiver, method)
         if not callee:
             return UNKNOWN_VALUE
+        if callee in self.credential_functions:
+            return Value(CREDENTIALS)
         sdk = self.classify(node, callee, method, receiver)
         if sdk[0] and sdk[0] in SDK_OBJECTS:
             kind, service, operation, resource_kind = sdk
@@ -591,10 +617,11 @@ class FactExtractor(cst.CSTVisitor):
             return self.evaluate_path(node, callee)
         project = (self.lookup(callee.partition(".")[0]) or UNKNOWN_VALUE).kind == FUNCTION
         if not project and not sdk[0]:
-            # A library function of this request's data gives this request's data.
+            # A library function of this request's data gives this request's data. A container
+            # holding it is left out: `Thread(target=f, args=(event,))` is still a Thread.
             for arg in node.args:
                 value = self.evaluate(arg.value)
-                if value.is_per_request:
+                if value.is_per_request and value.name != CONTAINER:
                     return Value(value.kind)
         return Value(
             OBJECT,
@@ -695,6 +722,8 @@ class FactExtractor(cst.CSTVisitor):
         if scope is None or node.value is None or self.scope is not scope:
             return
         value = self.evaluate(node.value)
+        if value.kind == CREDENTIALS:
+            self.credential_functions.add("@" + scope.name)
         known = self.facts.returns.get(scope.name)
         if value.sdk and (known is None or known == value):
             self.facts.returns[scope.name] = value

@@ -35,7 +35,8 @@ class RecursiveInvocation(CodeRule):
             yield self.finding(
                 ctx.call_ref(call.index),
                 f"`{call.text}` invokes this same function ({how}; {reach.describe()}): "
-                "every invocation starts another, a loop that runs until throttled",
+                "unless the code itself bounds it, every invocation starts another, a loop "
+                "that runs until throttled",
                 related=[Related(reach.handler_ref, f"handler {reach.handler}")],
                 anchor=f"{ctx.facts.module}.{call.func}",
             )

@@ -7,6 +7,7 @@ from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import LITERAL, STATIC, CallFact, Value
+from lambdalint.rules.code.per_invocation import in_function_code
 
 # Keyword arguments that name a resource, with the service they name one for.
 RESOURCE_PARAMETERS = {
@@ -57,6 +58,8 @@ class HardcodedResourceName(CodeRule):
     )
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        if not in_function_code(ctx):
+            return  # tests, deployment scripts, container apps
         for call in ctx.facts.calls:
             for parameter, text in _hardcoded(call):
                 yield self.finding(

@@ -10,6 +10,7 @@ from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import LITERAL, OBJECT, STATIC, CallFact, Value
+from lambdalint.rules.code.per_invocation import in_function_code
 
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 # Where `region_name` sits positionally in each factory's signature.
@@ -39,6 +40,8 @@ class HardcodedRegion(CodeRule):
     )
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        if not in_function_code(ctx):
+            return  # tests, deployment scripts, container apps
         for call in ctx.facts.calls:
             if call.sdk not in REGION_POSITION or _custom_endpoint(call):
                 continue

@@ -6,12 +6,17 @@ from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import OBJECT, CallFact
+from lambdalint.rules.code.per_invocation import in_function_code
 
 CONFIGS = frozenset(
     {"botocore.config.Config", "botocore.client.Config", "aiobotocore.config.AioConfig"}
 )
 TIMEOUTS = ("connect_timeout", "read_timeout")
 CONFIG_POSITION = 9  # boto3.client(service_name, region_name, ..., aws_session_token, config)
+# Client methods computed locally, without a request: a client used for nothing else never waits.
+LOCAL_ONLY = frozenset(
+    {"generate_db_auth_token", "generate_presigned_url", "generate_presigned_post", "can_paginate"}
+)
 
 
 @register
@@ -28,10 +33,12 @@ class SdkDefaultTimeouts(CodeRule):
     )
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        if not in_function_code(ctx):
+            return  # tests, deployment scripts, container apps
         for call in ctx.facts.calls:
             if call.sdk not in ("client", "resource") or call.star_kwargs or call.star_args:
                 continue
-            problem = _problem(ctx, call)
+            problem = _problem(ctx, call) if not _never_sends(ctx, call) else ""
             if problem:
                 yield self.finding(
                     ctx.call_ref(call.index),
@@ -52,3 +59,18 @@ def _problem(ctx: CodeContext, call: CallFact) -> str:
     if any(created.kwarg(name) is not None for name in TIMEOUTS):
         return ""
     return "has a `Config` that sets neither connect_timeout nor read_timeout"
+
+
+def _never_sends(ctx: CodeContext, call: CallFact) -> bool:
+    """The client is only used, in this module, for methods that make no request (signing an
+    RDS IAM token, presigning a URL), and is not handed on to anything."""
+    used = False
+    for other in ctx.facts.calls:
+        if any(value.kind == OBJECT and value.origin == call.index for value in other.values()):
+            return False  # passed on: its use is not known
+        receiver = other.receiver
+        if receiver is not None and receiver.kind == OBJECT and receiver.origin == call.index:
+            if other.method not in LOCAL_ONLY:
+                return False
+            used = True
+    return used

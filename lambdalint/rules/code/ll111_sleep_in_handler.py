@@ -6,10 +6,15 @@ from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import LITERAL, STATIC, CallFact
+from lambdalint.rules.code.ll120_missing_pagination import paginators
 
 SLEEPS = {"time.sleep": "secs", "asyncio.sleep": "delay"}
 SHORT_BACKOFF = 1.0  # seconds
 POLLING_PREFIXES = ("describe_", "get_")
+# Page tokens of operations botocore has no paginator for: passing one means paging, not polling.
+PAGE_TOKENS = frozenset(
+    {"NextToken", "nextToken", "Marker", "ContinuationToken", "ExclusiveStartKey", "PageToken"}
+)
 
 
 @register
@@ -25,8 +30,10 @@ class SleepInHandler(CodeRule):
     )
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        # Operations a function reads pages of: `describe_x(NextToken=t) if t else describe_x()`.
+        paging = {(c.func, c.service, c.operation) for c in ctx.facts.calls if _paging(c)}
         for call in ctx.facts.calls:
-            what = _idle(call)
+            what = _idle(call, (call.func, call.service, call.operation) in paging)
             reach = ctx.reach(call.func) if what else None
             if reach is None:
                 continue
@@ -40,7 +47,7 @@ class SleepInHandler(CodeRule):
             )
 
 
-def _idle(call: CallFact) -> str:
+def _idle(call: CallFact, paging: bool) -> str:
     if call.callee in SLEEPS:
         return _sleep(call, SLEEPS[call.callee])
     if call.sdk == "wait":
@@ -48,9 +55,20 @@ def _idle(call: CallFact) -> str:
     if call.is_sdk_operation and call.operation.startswith("wait_until_"):
         return "blocks on a resource waiter"
     polling = call.is_sdk_operation and call.operation.startswith(POLLING_PREFIXES)
-    if polling and call.in_while_true:
+    if polling and call.in_while_true and not paging:
         return "polls a status in a `while True` loop"
     return ""
+
+
+def _paging(call: CallFact) -> bool:
+    """A `while True` loop that passes a page token reads pages, it does not poll; with
+    `**kwargs` the token may be among them (and then nothing is known)."""
+    if not call.is_sdk_operation:
+        return False
+    tokens = paginators()["services"].get(call.service, {}).get(call.operation, ())
+    if call.star_kwargs and tokens:
+        return True
+    return any(key in PAGE_TOKENS or key in tokens for key, _ in call.kwargs)
 
 
 def _sleep(call: CallFact, keyword: str) -> str:

@@ -1,13 +1,46 @@
-"""What LL101-LL103 share: an object created on the handler path, once per invocation."""
+"""What LL101-LL103 share: an object created on the handler path, once per invocation; and
+what the "anywhere in function code" rules (LL106, LL107, LL110) share: which modules are
+function code at all."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from weakref import WeakKeyDictionary
 
 from lambdalint.core.finding import Finding, Related
 from lambdalint.core.rule import CodeRule
-from lambdalint.engine.project import CodeContext, Reach
+from lambdalint.engine.project import CodeContext, Project, Reach
 from lambdalint.frontends.python.facts import CallFact
+
+_FUNCTION_CODE: WeakKeyDictionary[Project, frozenset[str]] = WeakKeyDictionary()
+
+
+def in_function_code(ctx: CodeContext) -> bool:
+    """Whether the module is part of a Lambda function's code: it defines a handler or a
+    function a handler reaches, or such a module imports it (directly or through other
+    imported modules). Test suites, deployment scripts and container apps that sit next to
+    the functions are not function code."""
+    project = ctx.project
+    paths = _FUNCTION_CODE.get(project)
+    if paths is None:
+        paths = _FUNCTION_CODE[project] = _function_code(project)
+    return ctx.facts.path in paths
+
+
+def _function_code(project: Project) -> frozenset[str]:
+    found = {key.path for key in project.reach}
+    pending = [path for path in found if path in project.modules]
+    while pending:
+        module = project.modules[pending.pop()]
+        for target in set(module.facts.imports.values()):
+            # `import pkg.mod` names a module, `from pkg.mod import x` a member of one.
+            located = project.locate_object(module, target + ".*") or project.locate_object(
+                module, target
+            )
+            if located is not None and located[0] not in found:
+                found.add(located[0])
+                pending.append(located[0])
+    return frozenset(found)
 
 
 def per_request(call: CallFact, calls_by_index: dict[int, CallFact]) -> bool:
