@@ -215,3 +215,78 @@ def test_ll117_powertools_decorated_handler_with_other_parameter_names(lint):
         )
     }
     assert _lines(lint(files, select=["LL117"]), "LL117") == [("app.py", 7)]
+
+
+def test_ll114_notification_records_in_a_per_record_helper(lint):
+    # The helper reads an SNS record: notifications come one async invoke at a time, no batch.
+    files = {
+        "app.py": (
+            "def handler(event, context):\n"
+            "    for record in event['Records']:\n"
+            "        notify(record)\n"
+            "\n"
+            "\n"
+            "def notify(record):\n"
+            "    try:\n"
+            "        print(record['Sns']['Message'])\n"
+            "    except Exception:\n"
+            "        pass\n"
+        )
+    }
+    assert lint(files, select=["LL114"]).findings == []
+
+
+def test_ll114_a_guard_inside_a_narrow_except_is_not_judged(lint):
+    # The inner broad `except` only guards the recovery of a narrow one; other errors propagate.
+    files = {
+        "app.py": (
+            "def handler(event, context):\n"
+            "    for record in event['Records']:\n"
+            "        try:\n"
+            "            print(record['body'])\n"
+            "        except ValueError:\n"
+            "            try:\n"
+            "                print('dead letter', record['body'])\n"
+            "            except Exception:\n"
+            "                pass\n"
+        )
+    }
+    assert lint(files, select=["LL114"]).findings == []
+
+
+def test_ll114_sqs_body_named_like_a_notification_key_is_still_reported(lint):
+    # Only the record's own `s3`/`Sns`/`ses` key marks a notification, not a key of its body.
+    files = {
+        "app.py": (
+            "import json\n"
+            "\n"
+            "\n"
+            "def handler(event, context):\n"
+            "    for record in event['Records']:\n"
+            "        try:\n"
+            "            body = json.loads(record['body'])\n"
+            "            print(body['s3'])\n"
+            "        except Exception:\n"
+            "            pass\n"
+        )
+    }
+    assert _lines(lint(files, select=["LL114"]), "LL114") == [("app.py", 9)]
+
+
+def test_ll114_s3_events_inside_sqs_messages_are_still_a_batch(lint):
+    # S3 -> SQS -> Lambda: the S3 records sit in each message body; the batch is SQS's.
+    files = {
+        "app.py": (
+            "import json\n"
+            "\n"
+            "\n"
+            "def handler(event, context):\n"
+            "    for message in event.get('Records', []):\n"
+            "        try:\n"
+            "            for inner in json.loads(message['body'])['Records']:\n"
+            "                print(inner['s3']['object']['key'])\n"
+            "        except Exception:\n"
+            "            pass\n"
+        )
+    }
+    assert _lines(lint(files, select=["LL114"]), "LL114") == [("app.py", 9)]

@@ -289,3 +289,51 @@ def test_a_rebound_name_forgets_its_path(rebinding):
         f"    {rebinding}\n    open(path, 'w')\n"
     )
     assert _written(source) == []
+
+
+@pytest.mark.parametrize(
+    ("use", "reported"),
+    [
+        ("    if not resp['Rules']:\n        return None\n    return True\n", False),
+        ("    rules = resp.get('Rules', [])\n    return rules[0] if rules else None\n", False),
+        ("    if len(resp['Rules']) == 0:\n        return None\n    return True\n", False),
+        ("    rules = resp['Rules']\n    if rules:\n        return rules\n", True),
+        ("    if resp['Rules']:\n        print(resp)\n", True),
+        ("    resp = {}\n    return resp['Rules'][0]\n", True),
+        (
+            "    def rest():\n        return resp\n    return rest() if resp['Rules'] else None\n",
+            True,
+        ),
+    ],
+)
+def test_results_only_probed_are_not_unpaged_reads(lint, use, reported):
+    source = (
+        "import boto3\n\nrbin = boto3.client('rbin')\n\n\ndef handler(event, context):\n"
+        "    resp = rbin.list_rules(ResourceType='EC2_IMAGE')\n" + use
+    )
+    findings = lint({"app.py": source}, select=["LL120"]).findings
+    assert bool(findings) is reported
+
+
+def test_a_probed_filtered_scan_is_still_reported(lint):
+    source = (
+        "import boto3\n\ntable = boto3.resource('dynamodb').Table('t')\n\n\n"
+        "def handler(event, context):\n"
+        "    found = table.scan(FilterExpression='a = :a')\n"
+        "    return bool(found['Items']) if found['Items'] else False\n"
+    )
+    assert len(lint({"app.py": source}, select=["LL120"]).findings) == 1
+
+
+def test_a_batch_write_response_only_logged_is_reported(lint):
+    source = (
+        "import logging\n\nimport boto3\n\nsqs = boto3.client('sqs')\n\n\n"
+        "def handler(event, context):\n"
+        "    sent = sqs.send_message_batch(QueueUrl=event['q'], Entries=[])\n"
+        "    logging.getLogger().info('sent %s', sent)\n"
+        "    check(sent)\n"
+    )
+    # handed on to `check`: that one may read `Failed`
+    assert lint({"app.py": source}, select=["LL123"]).findings == []
+    only_logged = source.replace("    check(sent)\n", "")
+    assert len(lint({"app.py": only_logged}, select=["LL123"]).findings) == 1

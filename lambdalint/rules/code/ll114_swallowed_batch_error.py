@@ -28,6 +28,8 @@ class SwallowedBatchError(CodeRule):
         if not isinstance(facts, BatchErrors) or not facts.handlers or facts.powertools_batch:
             return
         for handler in facts.handlers:
+            if handler.notification:
+                continue  # S3/SNS/SES notifications: asynchronous invokes, not a polled batch
             reach = ctx.reach(handler.func)
             if reach is None or _handled(handler, facts, ctx, reach):
                 continue

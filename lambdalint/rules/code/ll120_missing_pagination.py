@@ -58,6 +58,15 @@ def names_its_resources(subjects: set[str], passed: set[str]) -> bool:
     return False
 
 
+# Filters applied to each page after it is read: a first page can come back empty while later
+# pages match (DynamoDB always; EC2's `Filters` once `MaxResults` is given).
+POST_PAGE_FILTERS = frozenset({"FilterExpression", "ScanFilter", "QueryFilter"})
+
+
+def _may_skip_matches(passed: set[str], limited: bool) -> bool:
+    return bool(passed & POST_PAGE_FILTERS) or ("Filters" in passed and limited)
+
+
 @register
 class MissingPagination(CodeRule):
     """A paginated SDK operation called once on the handler path: only the first page is seen."""
@@ -122,6 +131,8 @@ class Paging:
         limits = [value for name, value in call.kwargs if name in self.limit_keys]
         if any(value.kind == "literal" and value.literal == 1 for value in limits):
             return True
+        if call.index in results.probe_only and not _may_skip_matches(passed, bool(limits)):
+            return True  # only the first item or emptiness is read: more pages change nothing
         if not limits:
             return False
         name = results.bound_name(call.index)

@@ -16,6 +16,9 @@ LOG_METHODS = frozenset(
 # Sending the failed record to a queue by hand (a dead-letter queue the code manages).
 FORWARDING_METHODS = frozenset({"send_message", "send_message_batch"})
 FAILURES_KEY = "batchItemFailures"
+# Keys of the records of notification sources that invoke Lambda asynchronously, one event at a
+# time (S3, SNS, SES): no event source mapping, no batch to acknowledge, no `batchItemFailures`.
+NOTIFICATION_KEYS = frozenset({"s3", "Sns", "ses"})
 POWERTOOLS_BATCH = "aws_lambda_powertools.utilities.batch"
 
 
@@ -33,6 +36,7 @@ class BroadExcept:
     records: bool  # the body stores, returns, or calls something besides logging
     forwards: bool  # the body sends the record to a queue itself
     raise_after: bool  # the function raises again after this handler (collect, then fail)
+    notification: bool = False  # the function reads S3/SNS/SES records: not a polled batch
 
 
 @dataclass

@@ -26,6 +26,10 @@ class ResultFacts:
     # Names returned, yielded or passed to another call, per function ("" for module scope):
     # someone else may look at them.
     handed_on: dict[str, set[str]] = field(default_factory=dict)
+    # Calls bound to a name that is only ever probed: read for its first item or tested for
+    # emptiness (`if resp["Rules"]:`, `len(items) == 0`), directly or through names bound to
+    # its fields (`items = resp["Items"]`). More pages would not change what the code sees.
+    probe_only: set[int] = field(default_factory=set)
 
     def bound_name(self, index: int) -> str:
         """The name a call's result is bound to, or ""."""

@@ -23,6 +23,7 @@ from lambdalint.frontends.python.structure_facts.batch_errors import (
     ITERATION_WRAPPERS,
     LOG_METHODS,
     NAME,
+    NOTIFICATION_KEYS,
     POWERTOOLS_BATCH,
     BatchErrors,
     BroadExcept,
@@ -34,6 +35,7 @@ class _Try:
     node_id: int
     in_body: bool = False
     loop_param: str | None = None  # set when its body holds a records loop
+    in_handler: bool = False  # the `try` sits in an `except` body (a fallback's own guard)
 
 
 @dataclass
@@ -45,6 +47,11 @@ class _Function:
     tries: list[_Try] = field(default_factory=list)
     pending: list[tuple[int, int]] = field(default_factory=list)  # (handler position, end order)
     raises: list[int] = field(default_factory=list)  # orders of raises outside broad handlers
+    params: set[str] = field(default_factory=set)
+    direct_records: set[str] = field(default_factory=set)  # names bound to `<param>["Records"]`
+    record_items: set[str] = field(default_factory=set)  # targets of loops over a param's records
+    notification: bool = False  # reads an S3/SNS/SES record: invoked asynchronously, no batch
+    except_depth: int = 0  # open `except` bodies of this function
 
 
 class BatchErrorsVisitor(cst.CSTVisitor):
@@ -66,6 +73,15 @@ class BatchErrorsVisitor(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         function = _Function(self.core.current_function())
         function.whole_body_try = self._whole_body_try(node.body)
+        parameters = node.params
+        function.params = {
+            param.name.value
+            for param in (
+                *parameters.posonly_params,
+                *parameters.params,
+                *parameters.kwonly_params,
+            )
+        }
         self.functions.append(function)
 
     def _whole_body_try(self, body: cst.BaseSuite) -> int:
@@ -101,9 +117,12 @@ class BatchErrorsVisitor(cst.CSTVisitor):
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         function = self.functions.pop()
         for position, end in function.pending:
+            handler = self.facts.handlers[position]
             if any(order > end for order in function.raises):
-                handler = self.facts.handlers[position]
-                self.facts.handlers[position] = replace(handler, raise_after=True)
+                handler = replace(handler, raise_after=True)
+            if function.notification:
+                handler = replace(handler, notification=True)
+            self.facts.handlers[position] = handler
 
     # -- records ---------------------------------------------------------------------------
 
@@ -144,16 +163,38 @@ class BatchErrorsVisitor(cst.CSTVisitor):
                 return value.name
         return None
 
+    def _direct_records(self, node: cst.BaseExpression) -> bool:
+        """`<param>["Records"]` itself (or a name bound to it): the invocation's own records,
+        not records found inside one of them (an S3 event in an SQS message body)."""
+        if isinstance(node, cst.Call) and dotted_name(node.func) in ITERATION_WRAPPERS:
+            node = node.args[0].value if node.args else node
+        if isinstance(node, cst.BooleanOperation):
+            node = node.left
+        if isinstance(node, cst.Name):
+            return node.value in self.current.direct_records
+        if isinstance(node, cst.Subscript):
+            base = node.value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            base = node.func.value
+        else:
+            return False
+        return isinstance(base, cst.Name) and base.value in self.current.params
+
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.is_records(node.value):
+            direct = self._direct_records(node.value)
             for target in node.targets:
                 if isinstance(target.target, cst.Name):
                     self.current.records_names.add(target.target.value)
+                    if direct:
+                        self.current.direct_records.add(target.target.value)
 
     def visit_For(self, node: cst.For) -> None:
         source = self.loop_source(node.iter)
         self.current.loops.append(source)
         if source is not None:
+            if isinstance(node.target, cst.Name) and self._direct_records(node.iter):
+                self.current.record_items.add(node.target.value)
             for frame in self.current.tries:
                 if frame.in_body and frame.loop_param is None:
                     frame.loop_param = source
@@ -161,7 +202,24 @@ class BatchErrorsVisitor(cst.CSTVisitor):
     def leave_For(self, original_node: cst.For) -> None:
         self.current.loops.pop()
 
+    def _notification_read(self, value: cst.BaseExpression, key: cst.BaseExpression) -> None:
+        """`record["s3"]` / `record.get("Sns")` on a records item or a parameter: the records
+        are notifications delivered one asynchronous invocation at a time, not a batch."""
+        if not isinstance(value, cst.Name) or not self.current.name:
+            return
+        if not isinstance(key, cst.SimpleString) or key.value[1:-1] not in NOTIFICATION_KEYS:
+            return
+        if value.value in self.current.record_items or value.value in self.current.params:
+            self.current.notification = True
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            self._notification_read(node.value, node.slice[0].slice.value)
+
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get" and node.args:
+            self._notification_read(func.value, node.args[0].value)
         callee = self.core.resolve(dotted_name(node.func) or "")
         if callee.startswith(POWERTOOLS_BATCH):
             self.facts.powertools_batch = True
@@ -181,7 +239,7 @@ class BatchErrorsVisitor(cst.CSTVisitor):
     # -- try / except ---------------------------------------------------------------------
 
     def visit_Try(self, node: cst.Try) -> None:
-        self.current.tries.append(_Try(id(node)))
+        self.current.tries.append(_Try(id(node), in_handler=self.current.except_depth > 0))
 
     def visit_Try_body(self, node: cst.Try) -> None:
         self.current.tries[-1].in_body = True
@@ -195,10 +253,13 @@ class BatchErrorsVisitor(cst.CSTVisitor):
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self.except_index += 1
         self.handler_depth += 1
-        catches = self.broad(node.type)
         function = self.current
+        function.except_depth += 1
+        catches = self.broad(node.type)
         if catches is None or not function.name or not function.tries:
             return
+        if function.tries[-1].in_handler:
+            return  # guards the recovery of an outer `except`, which is judged on its own
         open_loops = [source for source in function.loops if source is not None]
         if open_loops:
             placement, loop_param = "inside", open_loops[-1]
@@ -229,6 +290,7 @@ class BatchErrorsVisitor(cst.CSTVisitor):
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
         self.handler_depth -= 1
+        self.current.except_depth -= 1
 
     def visit_Raise(self, node: cst.Raise) -> None:
         if self.handler_depth == 0:
