@@ -28,6 +28,20 @@ UNKNOWN: Any = _Marker("UNKNOWN")  # set, but to something we cannot resolve: ru
 MISSING: Any = _Marker("MISSING")  # not set at all: the platform default applies
 
 
+def as_number(value: Any) -> float | None:
+    """A plain value as a number (CloudFormation accepts "30" as well as 30)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            return None
+    return None
+
+
 @dataclass(frozen=True)
 class Val:
     """One property value with where it is written.
@@ -61,17 +75,7 @@ class Val:
         """The value as a number when it is one known number (CloudFormation allows "30")."""
         if self.possible or not self.is_known:
             return None
-        value = self.value
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, (int, float)):
-            return value
-        if isinstance(value, str):
-            try:
-                return float(value) if "." in value else int(value)
-            except ValueError:
-                return None
-        return None
+        return as_number(self.value)
 
     def text(self) -> str | None:
         """The value as one known string."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from lambdalint.core.finding import Finding, Fix, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.engine.project import CodeContext
+from lambdalint.frontends.python.facts import SESSION_FACTORIES
 from lambdalint.rules.code.per_invocation import creations_on_handler_path, report
 
 if TYPE_CHECKING:  # libcst is imported only when fixes are asked for
@@ -14,18 +15,7 @@ if TYPE_CHECKING:  # libcst is imported only when fixes are asked for
 
     from lambdalint.engine.fix import FixTree
 
-SESSIONS = frozenset(
-    {
-        "boto3.Session",
-        "boto3.session.Session",
-        "botocore.session.get_session",
-        "botocore.session.Session",
-        "aioboto3.Session",
-        "aioboto3.session.Session",
-        "aiobotocore.session.get_session",
-        "aiobotocore.session.AioSession",
-    }
-)
+SESSIONS = SESSION_FACTORIES
 SESSION_METHODS = ("client", "resource", "create_client")
 CLIENTS = frozenset(
     {"boto3.client", "boto3.resource"}

@@ -3,23 +3,8 @@ them cannot be known (the rule then stays silent)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from lambdalint.model import MISSING, UNKNOWN, Function, FunctionUrl, Template, Val
-
-
-def as_number(value: Any) -> float | None:
-    """A plain value as a number (CloudFormation accepts "30" as well as 30)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            return float(value) if "." in value else int(value)
-        except ValueError:
-            return None
-    return None
+from lambdalint.model.values import as_number
 
 
 def numbers(val: Val, default: float | None = None) -> list[float] | None:
