@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from lambdalint.core.span import NodeRef
-from lambdalint.frontends.python.parse import extract_facts, locate, locate_fast
+from lambdalint.frontends.python.parse import extract_facts, locate
+from lambdalint.frontends.python.positions import locate_fast
 
 SOURCE = """import boto3, functools
 

@@ -82,8 +82,6 @@ class InlineModule:
 
 
 def inline_modules(results: list[FileResult]) -> tuple[list[InlineModule], list[Finding]]:
-    from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
-
     modules: list[InlineModule] = []
     errors: list[Finding] = []
     for result, template in _templates(results):
@@ -93,6 +91,9 @@ def inline_modules(results: list[FileResult]) -> tuple[list[InlineModule], list[
             span = function.inline_code.span
             if not code or span is None or not _python_runtime(function):
                 continue
+            # Imported only now: most runs have no inline code and need no libcst.
+            from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
+
             parts = _handler_parts(function)
             module_name = parts[0].replace("/", ".") if parts else "index"
             first_line, indent = _block_position(lines, span, code)

@@ -15,7 +15,14 @@ from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.discover import SourceFile, discover
 from lambdalint.engine.pool import map_files
 from lambdalint.engine.suppress import apply_suppressions
-from lambdalint.engine.work import FileResult, analyse_file, module_name, parse_error, read_text
+from lambdalint.engine.work import (
+    FileResult,
+    analyse_file,
+    cached_result,
+    module_name,
+    parse_error,
+    read_text,
+)
 
 if TYPE_CHECKING:
     from lambdalint.engine.fix import FixRequest, FixSession
@@ -50,15 +57,9 @@ def run(
     timings["discover"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    results: list[FileResult] = list(
-        map_files(
-            analyse_file,
-            sources,
-            settings.max_file_size,
-            bool(code_rules) or "LL001" in enabled,
-            str(settings.root) if settings.cache else None,
-        )
-    )
+    parse_python = bool(code_rules) or "LL001" in enabled
+    cache_root = str(settings.root) if settings.cache else None
+    results = analyse_files(sources, settings.max_file_size, parse_python, cache_root)
     timings["files"] = time.perf_counter() - mark
 
     session = None
@@ -132,6 +133,25 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
     except PythonSyntaxError as exc:
         fresh.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
     return fresh
+
+
+def analyse_files(
+    sources: list[SourceFile], max_size: int, parse_python: bool, cache_root: str | None
+) -> list[FileResult]:
+    """Per-file results in the order of `sources`: cache hits read here, the rest in the pool
+    (starting worker processes only pays when something must be parsed)."""
+    found: dict[int, FileResult] = {}
+    if cache_root is not None:
+        for position, source in enumerate(sources):
+            cached = cached_result(source, max_size, parse_python, cache_root)
+            if cached is not None:
+                found[position] = cached
+    missing = [position for position in range(len(sources)) if position not in found]
+    analysed = map_files(
+        analyse_file, [sources[p] for p in missing], max_size, parse_python, cache_root
+    )
+    found.update(zip(missing, analysed, strict=True))
+    return [found[position] for position in range(len(sources))]
 
 
 def with_project_context(sources: list[SourceFile], settings: Settings) -> list[SourceFile]:
@@ -226,7 +246,12 @@ def resolve_positions(
                 pending.setdefault(where.path, []).append(where)
     if not pending:
         return findings
-    from lambdalint.frontends.python.parse import locate, locate_fast
+    from lambdalint.frontends.python.positions import locate_fast
+
+    def locate(text: str, refs: list[NodeRef]) -> dict[NodeRef, Span]:
+        from lambdalint.frontends.python.parse import locate as locate_with_libcst
+
+        return locate_with_libcst(text, refs)
 
     sources = {result.source.display: result.source for result in results}
     facts = {result.source.display: result.facts for result in results}

@@ -109,6 +109,25 @@ def analyse_file(
     return result
 
 
+def cached_result(
+    source: SourceFile, max_size: int, parse_python: bool, cache_root: str
+) -> FileResult | None:
+    """The cached result for a Python file whose content has been seen, without parsing."""
+    if source.kind != "python":
+        return None
+    data, _ = read_bytes(source, max_size)
+    if data is None:
+        return None
+    from lambdalint.engine.cache import Cache, cache_key
+
+    key = cache_key("python", source.display, module_name(source.path), str(parse_python), data)
+    cached = Cache(Path(cache_root)).get(key)
+    if not isinstance(cached, FileResult):
+        return None
+    cached.source = source
+    return cached
+
+
 def analyse_python(
     source: SourceFile, data: bytes, module: str, parse_python: bool, result: FileResult
 ) -> None:
