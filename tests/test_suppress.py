@@ -55,3 +55,45 @@ def test_unused_suppression_is_ll002_when_enabled(lint):
 def test_ll002_leaves_comments_naming_disabled_rules_alone(lint):
     body = CREATE + "    b = 1  # lambdalint: ignore[LL102]\n"
     assert findings(lint({"app.py": body}, select=["LL101", "LL002"])) == []
+
+
+TEMPLATE = """Resources:
+  Quiet:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: {ZipFile: "x = 1"}
+      Timeout: 999COMMENT
+"""
+
+
+def test_yaml_comment_suppresses_the_finding_on_its_line(lint):
+    plain = lint({"template.yaml": TEMPLATE.replace("COMMENT", "")}, select=["LL210"])
+    assert findings(plain) == [("LL210", 9)]
+    quiet = TEMPLATE.replace("COMMENT", "  # lambdalint: ignore[invalid-limits]")
+    assert findings(lint({"template.yaml": quiet}, select=["LL210"])) == []
+
+
+def test_json_metadata_suppresses_rules_for_the_resource(lint):
+    import json
+
+    def template(metadata):
+        resource = {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Runtime": "python3.12",
+                "Handler": "app.handler",
+                "Role": "arn:aws:iam::123456789012:role/r",
+                "Code": {"ZipFile": "x = 1"},
+            },
+        }
+        if metadata:
+            resource["Metadata"] = {"lambdalint": {"ignore": ["LL201"]}}
+        return json.dumps({"Resources": {"Fn": resource}}, indent=2)
+
+    assert [f.rule for f in lint({"t.json": template(False)}, select=["LL201"]).findings] == [
+        "LL201"
+    ]
+    assert lint({"t.json": template(True)}, select=["LL201"]).findings == []
