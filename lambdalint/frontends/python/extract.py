@@ -170,6 +170,17 @@ class FactExtractor(cst.CSTVisitor):
                 return scope.names[name]
         return None
 
+    def named_callee(self, call: cst.Call) -> str:
+        """What a call names, alias-resolved (`open`, `os.path.join`); "" when it is not a dotted
+        name or a module-level name shadows a builtin of the same name."""
+        dotted = dotted_name(call.func)
+        if dotted is None:
+            return ""
+        resolved = self.resolve(dotted)
+        if resolved == dotted and "." not in dotted and self.lookup(dotted) is not None:
+            return ""
+        return resolved
+
     def resolve(self, dotted: str) -> str:
         """Replace the head of a dotted name by what it was imported as."""
         head, _, rest = dotted.partition(".")

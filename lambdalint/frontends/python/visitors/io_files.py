@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from lambdalint.frontends.python.extract import FactExtractor, dotted_name
+from lambdalint.frontends.python.extract import FactExtractor
 from lambdalint.frontends.python.structure_facts.io_files import NAME, FileFacts, PathText, Write
 
 OPENERS = frozenset({"open", "io.open", "codecs.open"})
@@ -178,13 +178,7 @@ class FileVisitor(cst.CSTVisitor):
         return None
 
     def _callee(self, node: cst.Call) -> str:
-        dotted = dotted_name(node.func)
-        if dotted is None:
-            return ""
-        resolved = self.core.resolve(dotted)
-        if resolved == dotted and "." not in dotted and self.core.lookup(dotted) is not None:
-            return ""  # a name of this module shadows the builtin
-        return resolved
+        return self.core.named_callee(node)
 
     # -- bindings ------------------------------------------------------------------------------
 

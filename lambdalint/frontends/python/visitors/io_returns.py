@@ -229,15 +229,10 @@ class ReturnVisitor(cst.CSTVisitor):
         return value.kind == OBJECT and value.name.endswith(DYNAMODB_READS)
 
     def _callee(self, node: cst.Call) -> str:
-        dotted = dotted_name(node.func)
-        if dotted is None:
-            return ""
-        resolved = self.core.resolve(dotted)
-        if resolved == dotted and "." not in dotted and self.core.lookup(dotted) is not None:
-            return ""  # a name of this module shadows the builtin
-        if resolved == dotted and "." not in dotted and dotted in self.plain_classes:
-            return "@" + dotted
-        return resolved
+        callee = self.core.named_callee(node)
+        if callee and "." not in callee and callee in self.plain_classes:
+            return "@" + callee  # a class of this module, built without a base class
+        return callee
 
 
 def _target_names(node: cst.BaseExpression) -> list[str]:
