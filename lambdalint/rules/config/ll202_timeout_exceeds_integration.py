@@ -65,7 +65,8 @@ class TimeoutExceedsIntegration(TemplateRule):
         where = function.timeout.span or function.span
         source = "" if function.timeout.span else " (the default)"
         message = (
-            f"timeout {show(timeout)} s{source} exceeds the {show(limit)} s "
+            f"function {function.logical_id}: timeout {show(timeout)} s{source} exceeds the "
+            f"{show(limit)} s "
             f"{SYNC_KINDS[event.kind]} waits: the caller gives up while the function keeps "
             "running and billing; lower the timeout or make the work asynchronous"
         )
