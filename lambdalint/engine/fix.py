@@ -29,7 +29,7 @@ from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.discover import SourceFile
 from lambdalint.engine.work import source_encoding
-from lambdalint.frontends.python.parse import PythonSyntaxError, _Locator, parse_module
+from lambdalint.frontends.python.parse import NodeLocator, PythonSyntaxError, parse_module
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
 NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -142,7 +142,7 @@ def _without_parentheses(node: cst.CSTNode) -> cst.CSTNode:
     return node
 
 
-class _NodeLocator(_Locator):
+class _NodeLocator(NodeLocator):
     """The engine's locator, also keeping the nodes that fix builders need."""
 
     def __init__(self, wanted: set[tuple[str, int]], keep: set[tuple[str, int]]):

@@ -54,7 +54,7 @@ def extract_facts(text: str, path: str, module: str) -> ModuleFacts:
     return facts
 
 
-class _Locator(cst.CSTVisitor):
+class NodeLocator(cst.CSTVisitor):
     """Counts nodes per kind in pre-order, as the fact pass does, to find the wanted ones."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
@@ -88,7 +88,7 @@ def locate(text: str, refs: Iterable[NodeRef]) -> dict[NodeRef, Span]:
     refs = list(refs)
     wanted = {(ref.kind, ref.index) for ref in refs}
     wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
-    locator = _Locator(wanted)
+    locator = NodeLocator(wanted)
     wrapper.visit(locator)
     spans: dict[NodeRef, Span] = {}
     for ref in refs:
