@@ -72,7 +72,11 @@ class Rule:
 
 
 class CodeRule(Rule):
-    """Reads one Python module's facts, with the project's handler path to ask about."""
+    """Reads one Python module's facts, with the project's handler path to ask about.
+
+    A rule that can repair what it finds also defines `fix(finding, tree, node) -> Fix | None`
+    (see engine/fix.py): it is called only when fixes are asked for, on the parse that places
+    the finding, and returns text edits; the engine applies, re-checks and writes them."""
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
         raise NotImplementedError
