@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
+from lambdalint.data import reserved_environment
 from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.structure_facts.env_writes import (
     EVERY_VARIABLE,
@@ -14,32 +15,6 @@ from lambdalint.frontends.python.structure_facts.env_writes import (
     EnvWrites,
 )
 
-# Environment variables the Lambda runtime sets and reserves: "Defined runtime environment
-# variables", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
-# (checked 2026-11-25). TZ is reserved in configuration too, but changing it inside the process
-# (`os.environ["TZ"] = ...; time.tzset()`) is harmless, so code may set it.
-RESERVED = frozenset(
-    {
-        "_HANDLER",
-        "_X_AMZN_TRACE_ID",
-        "AWS_DEFAULT_REGION",
-        "AWS_REGION",
-        "AWS_EXECUTION_ENV",
-        "AWS_LAMBDA_FUNCTION_NAME",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-        "AWS_LAMBDA_FUNCTION_VERSION",
-        "AWS_LAMBDA_INITIALIZATION_TYPE",
-        "AWS_LAMBDA_LOG_GROUP_NAME",
-        "AWS_LAMBDA_LOG_STREAM_NAME",
-        "AWS_LAMBDA_RUNTIME_API",
-        "AWS_ACCESS_KEY",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "LAMBDA_TASK_ROOT",
-        "LAMBDA_RUNTIME_DIR",
-    }
-)
 TEST_DIRECTORIES = frozenset({"tests", "test", "testing"})
 
 
@@ -87,7 +62,7 @@ class ReservedEnvOverride(CodeRule):
 def _reserved(write: EnvWrite) -> str:
     if EVERY_VARIABLE in write.names:
         return "every reserved variable"
-    names = sorted(name for name in set(write.names) if name in RESERVED)
+    names = sorted(name for name in set(write.names) if name in reserved_environment())
     return ", ".join(f"`{name}`" for name in names)
 
 

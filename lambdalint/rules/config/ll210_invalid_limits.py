@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
+from lambdalint.data import reserved_environment
 from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import Function, Val
 from lambdalint.rules.config.reading import as_number, numbers, show
@@ -15,29 +16,6 @@ RANGES = (
     ("ephemeral storage", "ephemeral_storage", 512, 10240, "MB"),
 )
 ENVIRONMENT_LIMIT = 4096  # bytes, keys and values together
-# Keys the Lambda runtime sets itself; CreateFunction/UpdateFunctionConfiguration reject them.
-RESERVED_KEYS = frozenset(
-    {
-        "_HANDLER",
-        "_X_AMZN_TRACE_ID",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_EXECUTION_ENV",
-        "AWS_LAMBDA_FUNCTION_NAME",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-        "AWS_LAMBDA_FUNCTION_VERSION",
-        "AWS_LAMBDA_INITIALIZATION_TYPE",
-        "AWS_LAMBDA_LOG_GROUP_NAME",
-        "AWS_LAMBDA_LOG_STREAM_NAME",
-        "AWS_ACCESS_KEY",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_LAMBDA_RUNTIME_API",
-        "LAMBDA_TASK_ROOT",
-        "LAMBDA_RUNTIME_DIR",
-    }
-)
 
 
 @register
@@ -76,7 +54,7 @@ class InvalidLimits(TemplateRule):
 
     def _reserved_keys(self, function: Function) -> Iterator[Finding]:
         for key, val in function.environment.items():
-            if key in RESERVED_KEYS:
+            if key in reserved_environment():
                 yield self.finding(
                     val.span or function.environment_span or function.span,
                     f"environment variable {key} is reserved by Lambda, which sets it "
