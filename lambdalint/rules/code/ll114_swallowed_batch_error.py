@@ -84,32 +84,29 @@ def _fed_records(ctx: CodeContext, handler: BroadExcept) -> bool:
     wanted = {handler.loop_param}
     if 0 <= position < function.positional:
         wanted.add(str(position))
-    target = FunctionKey(ctx.facts.path, handler.func)
-    project = ctx.project
-    for module in project.modules.values():
-        facts = module.facts.structure.get(NAME)
-        if not isinstance(facts, BatchErrors) or not facts.record_args:
-            continue
-        for edge in module.facts.edges:
-            carried = facts.record_args.get(edge.index)
-            if not carried or not wanted.intersection(carried):
-                continue
-            caller = FunctionKey(module.facts.path, edge.caller)
-            if caller in project.reach and project.resolve_edge(module, edge) == target:
-                return True
-    return False
+
+    def passes_records(facts: BatchErrors, edge) -> bool:
+        return bool(wanted.intersection(facts.record_args.get(edge.index, ())))
+
+    return _reached_call(ctx, handler, passes_records)
 
 
 def _called_per_record(ctx: CodeContext, handler: BroadExcept) -> bool:
     """Whether a loop over the event's records on the handler path calls the function."""
+    return _reached_call(ctx, handler, lambda facts, edge: edge.index in facts.per_record_calls)
+
+
+def _reached_call(ctx: CodeContext, handler: BroadExcept, accepts) -> bool:
+    """Whether a call on the handler path that `accepts(caller's facts, edge)` reaches the
+    function holding the handler."""
     target = FunctionKey(ctx.facts.path, handler.func)
     project = ctx.project
     for module in project.modules.values():
         facts = module.facts.structure.get(NAME)
-        if not isinstance(facts, BatchErrors) or not facts.per_record_calls:
+        if not isinstance(facts, BatchErrors):
             continue
         for edge in module.facts.edges:
-            if edge.index not in facts.per_record_calls:
+            if not accepts(facts, edge):
                 continue
             caller = FunctionKey(module.facts.path, edge.caller)
             if caller in project.reach and project.resolve_edge(module, edge) == target:
