@@ -19,10 +19,6 @@ class Span:
     def point(cls, path: str, line: int, column: int = 1) -> Span:
         return cls(path, line, column, line, column + 1)
 
-    @classmethod
-    def whole_line(cls, path: str, line: int, text: str) -> Span:
-        return cls(path, line, 1, line, max(len(text), 1) + 1)
-
 
 @dataclass(frozen=True)
 class NodeRef:
@@ -32,9 +28,3 @@ class NodeRef:
     path: str
     kind: str
     index: int
-
-
-def utf16_column(line_text: str, column: int) -> int:
-    """The 0-based UTF-16 column LSP clients expect for a 1-based code-point column."""
-    prefix = line_text[: column - 1]
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in prefix)

@@ -83,10 +83,6 @@ class Val:
             return None
         return self.value
 
-    def or_default(self, default: Any) -> Val:
-        """MISSING replaced by the platform default (span kept None: it is implied)."""
-        return Val(default, self.span) if self.is_missing else self
-
 
 MISSING_VAL = Val()
 UNKNOWN_VAL = Val(UNKNOWN)

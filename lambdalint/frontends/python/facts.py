@@ -177,9 +177,6 @@ class ModuleFacts:
     # Facts of the structural visitors (frontends/python/structure.py), by visitor name.
     structure: dict[str, object] = field(default_factory=dict)
 
-    def calls_in(self, func: str) -> list[CallFact]:
-        return [call for call in self.calls if call.func == func]
-
 
 # -- the AWS SDK call model ---------------------------------------------------------------
 
