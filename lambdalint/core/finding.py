@@ -61,6 +61,9 @@ class Finding:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     anchor: str = ""
+    # Stable identity across runs (baselines, SARIF partialFingerprints, GitLab): set by the
+    # engine after positions are known, never by a rule.
+    fingerprint: str = ""
 
     @property
     def span(self) -> Span:

@@ -18,6 +18,9 @@ from lambdalint.core.finding import Finding, Fix, Related, Severity, Where
 if TYPE_CHECKING:
     from lambdalint.engine.project import CodeContext
 
+# Where rule pages are published; `help-url-base` in the configuration overrides it.
+DEFAULT_HELP_BASE = "https://github.com/lambdalint/lambdalint/blob/main/rules/"
+
 ID_PATTERN = re.compile(r"^LL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -39,6 +42,10 @@ class RuleMeta:
             raise ValueError(f"bad rule id {self.id!r}")
         if not NAME_PATTERN.match(self.name):
             raise ValueError(f"bad rule name {self.name!r}")
+
+    def help_url(self, base: str = DEFAULT_HELP_BASE) -> str:
+        """The rule's page: `<base><id>.md`."""
+        return f"{base.rstrip('/')}/{self.id}.md"
 
 
 class Rule:
