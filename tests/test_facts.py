@@ -173,10 +173,11 @@ def test_factory_in_another_module_is_resolved_in_the_project_phase(lint):
     }
     from pathlib import Path
 
+    from lambdalint.api import ModuleFile
     from lambdalint.config import Settings
     from lambdalint.engine.discover import discover
-    from lambdalint.engine.project import ModuleFile, Project
     from lambdalint.engine.work import analyse_file
+    from lambdalint.frontends.python.project import Project
 
     lint(files, select=["LL101"])
     sources, _ = discover([Path(".")], Settings(root=Path.cwd()))

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from lambdalint.api import FunctionKey, ModuleFile
 from lambdalint.config import Settings
 from lambdalint.engine.discover import discover
-from lambdalint.engine.project import FunctionKey, ModuleFile, Project
 from lambdalint.engine.work import analyse_file
+from lambdalint.frontends.python.project import Project
 
 
 @pytest.fixture
@@ -262,7 +263,7 @@ def test_module_scope_and_lazy_init_are_not_on_the_path(project):
 
 
 def test_function_code_is_what_handlers_reach_and_what_their_modules_import(project):
-    from lambdalint.engine.project import CodeContext
+    from lambdalint.api import CodeContext
     from lambdalint.rules.code.per_invocation import in_function_code
 
     built = project(

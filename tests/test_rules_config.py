@@ -7,10 +7,10 @@ import datetime
 
 import pytest
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Severity
 from lambdalint.core.rule import all_rules
 from lambdalint.core.span import Span
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import (
     MISSING,
     UNKNOWN,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Severity
 from lambdalint.core.rule import all_rules
 from lambdalint.core.span import Span
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import (
     UNKNOWN,
     AsyncConfig,

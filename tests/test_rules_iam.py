@@ -3,9 +3,9 @@ Serverless) hands the rules, so each case holds for all of them."""
 
 from __future__ import annotations
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.rule import all_rules
 from lambdalint.core.span import Span
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import UNKNOWN, Function, Permission, Role, Statement, Template, Val
 
 PATH = "template.yaml"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from lambdalint.core.finding import Finding, Fix, Related, Severity, Where
 
 if TYPE_CHECKING:
-    from lambdalint.engine.project import CodeContext
+    from lambdalint.api import CodeContext
 
 # Where rule pages are published; `help-url-base` in the configuration overrides it.
 DEFAULT_HELP_BASE = "https://github.com/lambdalint/lambdalint/blob/main/rules/"
@@ -91,7 +91,7 @@ class CodeRule(Rule):
 
 class TemplateRule(Rule):
     """Reads the template model (functions, roles, event sources...), never raw YAML/HCL/JSON.
-    The context type lives in lambdalint.engine.templates."""
+    The context type is lambdalint.api.TemplateContext."""
 
     def check(self, ctx: Any) -> Iterator[Finding]:
         raise NotImplementedError

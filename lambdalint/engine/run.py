@@ -187,8 +187,9 @@ def run_code_rules(
 ) -> list[Finding]:
     if not rules:
         return []
+    from lambdalint.api import CodeContext, ModuleFile
     from lambdalint.engine.linking import template_handlers
-    from lambdalint.engine.project import CodeContext, ModuleFile, Project
+    from lambdalint.frontends.python.project import Project
 
     modules = [
         ModuleFile(result.facts, result.source.path, result.source.scan_root)

@@ -4,37 +4,12 @@ suppressions (`Metadata: {lambdalint: {ignore: [...]}}`)."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 
+from lambdalint.api import TemplateContext
 from lambdalint.config import Settings
 from lambdalint.core.finding import Finding
 from lambdalint.core.rule import TemplateRule, expand_selector
 from lambdalint.model import Resource, Template
-
-
-@dataclass
-class TemplateContext:
-    """What a template rule sees: one template's model, the others of the run, the date."""
-
-    template: Template
-    templates: list[Template] = field(default_factory=list)
-    as_of: datetime.date = field(default_factory=datetime.date.today)
-
-    def resources(self) -> list[Resource]:
-        t = self.template
-        return [
-            *t.functions,
-            *t.roles,
-            *t.queues,
-            *t.buckets,
-            *t.topics,
-            *t.tables,
-            *t.log_groups,
-            *t.permissions,
-            *t.urls,
-            *(event for function in t.functions for event in function.events),
-            *t.unattached_events,
-        ]
 
 
 def check_templates(

@@ -4,9 +4,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Fix, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import SESSION_FACTORIES
 from lambdalint.rules.code.per_invocation import creations_on_handler_path, report
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Fix, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.engine.project import CodeContext
 from lambdalint.rules.code.per_invocation import creations_on_handler_path, report
 
 if TYPE_CHECKING:  # libcst is imported only when fixes are asked for

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import CodeContext, Reach
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.engine.project import CodeContext, Reach
 from lambdalint.frontends.python.facts import OBJECT, STATIC, CallFact, Value
 
 # Loaders of models and serialised assets: heavy whatever file they read.

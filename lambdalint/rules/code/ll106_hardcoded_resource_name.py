@@ -3,9 +3,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import LITERAL, STATIC, CallFact, Value
 from lambdalint.rules.code.per_invocation import in_function_code
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import LITERAL, OBJECT, STATIC, CallFact, Value
 from lambdalint.rules.code.per_invocation import in_function_code
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import CodeContext, FunctionKey, Reach
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
-from lambdalint.engine.project import CodeContext, FunctionKey, Reach
 from lambdalint.frontends.python.structure_facts.batch_errors import NAME, BatchErrors, BroadExcept
 
 

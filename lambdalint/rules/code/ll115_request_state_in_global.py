@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
-from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.structure_facts.globals_state import NAME, GlobalsState
 
 

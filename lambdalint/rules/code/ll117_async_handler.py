@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import CodeContext, FunctionKey, LinkedCode
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
-from lambdalint.engine.project import CodeContext, FunctionKey, Project
 from lambdalint.frontends.python.facts import FunctionFact
 from lambdalint.frontends.python.structure_facts.handler_shape import NAME, HandlerShape
 
@@ -103,7 +103,7 @@ def _is_async(function: FunctionFact | None) -> bool:
     return function is not None and function.is_async
 
 
-def _called_functions(project: Project) -> set[FunctionKey]:
+def _called_functions(project: LinkedCode) -> set[FunctionKey]:
     called = set()
     for module in project.modules.values():
         for edge in module.facts.edges:

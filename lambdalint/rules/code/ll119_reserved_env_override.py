@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.data import reserved_environment
-from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.structure_facts.env_writes import (
     EVERY_VARIABLE,
     NAME,

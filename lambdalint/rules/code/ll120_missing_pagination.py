@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.facts import CallFact
 from lambdalint.frontends.python.structure_facts.io_results import (
     ResultFacts,

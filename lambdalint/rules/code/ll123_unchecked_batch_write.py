@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.structure_facts.io_results import result_facts, sdk_operation
 
 # Batch writes that succeed as a whole while failing per entry, and the response fields that

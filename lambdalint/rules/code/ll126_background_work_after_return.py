@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.engine.project import CodeContext
 from lambdalint.frontends.python.structure_facts.io_threads import (
     Started,
     ThreadFacts,

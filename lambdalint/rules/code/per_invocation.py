@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
+from lambdalint.api import CodeContext, LinkedCode, Reach
 from lambdalint.core.finding import Finding, Related
 from lambdalint.core.rule import CodeRule
-from lambdalint.engine.project import CodeContext, Project, Reach
 from lambdalint.frontends.python.facts import CallFact
 
-_FUNCTION_CODE: WeakKeyDictionary[Project, frozenset[str]] = WeakKeyDictionary()
+_FUNCTION_CODE: WeakKeyDictionary[LinkedCode, frozenset[str]] = WeakKeyDictionary()
 
 
 def in_function_code(ctx: CodeContext) -> bool:
@@ -27,7 +27,7 @@ def in_function_code(ctx: CodeContext) -> bool:
     return ctx.facts.path in paths
 
 
-def _function_code(project: Project) -> frozenset[str]:
+def _function_code(project: LinkedCode) -> frozenset[str]:
     found = {key.path for key in project.reach}
     pending = [path for path in found if path in project.modules]
     while pending:

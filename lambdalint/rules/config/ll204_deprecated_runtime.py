@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import Function
 from lambdalint.rules.config.reading import texts
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
 from lambdalint.data import reserved_environment
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import Function, Val
 from lambdalint.rules.config.reading import as_number, numbers, show
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import FunctionUrl
 from lambdalint.rules.config.reading import function_urls
 

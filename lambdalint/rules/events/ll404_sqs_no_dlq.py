@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.rules.events.sources import event_span, mappings, numbers, source_queue
 
 MIN_RECEIVES = 5  # the SQS guide: throttled receives also count against maxReceiveCount

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import MISSING
 from lambdalint.rules.events.sources import (
     BATCH_RESPONSE,

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
 from lambdalint.core.span import Span
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.model import Bucket, EventSource, Queue, Role, Statement, Table, Topic, Val
 from lambdalint.rules.events.sources import KIND_NAMES, event_span
 from lambdalint.rules.iam.policy import action_matches, is_allow, known_strings

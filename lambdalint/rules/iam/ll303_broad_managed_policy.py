@@ -3,9 +3,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
-from lambdalint.engine.templates import TemplateContext
 from lambdalint.rules.iam.policy import execution_roles, known_strings
 
 BROAD = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})

@@ -1,0 +1,125 @@
+"""Import resolution across the project: which project function or object a dotted name in a
+module denotes, following relative imports, the scan root's parents, `src` directories and
+re-exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lambdalint.api import FunctionKey, ModuleFile
+from lambdalint.frontends.python.facts import CallEdge, FunctionFact
+
+MAX_REEXPORT_HOPS = 5
+
+
+class ModuleIndex:
+    """Every analysed module, indexed by display path and by file, with name resolution."""
+
+    def __init__(self, modules: list[ModuleFile], src: list[Path] = ()):
+        self.modules = {m.facts.path: m for m in modules}
+        self.by_file = {m.path: m for m in modules}
+        self.src = list(src)
+        # The first part of an absolute import that can name a project module: a file stem or a
+        # directory of the project. Most call targets are library calls (`boto3.client`,
+        # `os.environ.get`) and are dismissed by this set without any path work.
+        self.top_names = {m.path.stem for m in modules} | {
+            part for m in modules for part in m.path.parent.parts
+        }
+        self._resolved: dict[tuple[Path, Path, str], FunctionKey | None] = {}
+
+    def function(self, key: FunctionKey) -> FunctionFact | None:
+        module = self.modules.get(key.path)
+        return module.facts.functions.get(key.qualname) if module else None
+
+    def handler_name(self, key: FunctionKey) -> str:
+        return f"{self.modules[key.path].facts.module}.{key.qualname}"
+
+    def resolve_edge(self, module: ModuleFile, edge: CallEdge) -> FunctionKey | None:
+        return self.resolve_target(module, edge.target, MAX_REEXPORT_HOPS)
+
+    def resolve_target(self, module: ModuleFile, target: str, hops: int) -> FunctionKey | None:
+        if target.startswith("@"):
+            return self._callable(module, target[1:])
+        if target.startswith("."):
+            level = len(target) - len(target.lstrip("."))
+            base = module.path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            return self._lookup_dotted(target[level:], [base], hops)
+        if target.partition(".")[0] not in self.top_names:
+            return None
+        key = (module.path.parent, module.scan_root, target)
+        if key not in self._resolved:
+            directory = module.path.parent
+            search = [directory, *self._parents_up_to(directory, module.scan_root)]
+            self._resolved[key] = self._lookup_dotted(target, search + self.src, hops)
+        return self._resolved[key]
+
+    def _parents_up_to(self, directory: Path, root: Path) -> list[Path]:
+        parents = []
+        for parent in directory.parents:
+            if parent != root and root not in parent.parents:
+                break
+            parents.append(parent)
+        return parents
+
+    def _lookup_dotted(self, dotted: str, search: list[Path], hops: int) -> FunctionKey | None:
+        parts = dotted.split(".")
+        for directory in search:
+            for cut in range(len(parts) - 1, 0, -1):
+                module_parts, rest = parts[:cut], parts[cut:]
+                candidate = directory.joinpath(*module_parts)
+                for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                    found = self.by_file.get(file)
+                    if found is not None:
+                        return self._member(found, ".".join(rest), hops)
+        return None
+
+    def _member(self, module: ModuleFile, name: str, hops: int) -> FunctionKey | None:
+        direct = self._callable(module, name)
+        if direct is not None:
+            return direct
+        head, _, rest = name.partition(".")
+        reexport = module.facts.imports.get(head)
+        if reexport is not None and hops > 0:
+            return self.resolve_target(module, reexport + ("." + rest if rest else ""), hops - 1)
+        return None
+
+    def _callable(self, module: ModuleFile, qualname: str) -> FunctionKey | None:
+        facts = module.facts
+        if qualname in facts.functions:
+            return FunctionKey(facts.path, qualname)
+        if qualname in facts.classes and f"{qualname}.__init__" in facts.functions:
+            return FunctionKey(facts.path, f"{qualname}.__init__")
+        return None
+
+    def locate_object(self, module: ModuleFile, target: str) -> tuple[str, str] | None:
+        """Where a module-level object named by a target lives: (module path, name)."""
+        return self._locate(module, target, MAX_REEXPORT_HOPS)
+
+    def _locate(self, module: ModuleFile, target: str, hops: int) -> tuple[str, str] | None:
+        if target.startswith("@"):
+            return module.facts.path, target[1:]
+        if target.startswith("."):
+            level = len(target) - len(target.lstrip("."))
+            base = module.path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            search, dotted = [base], target[level:]
+        else:
+            parents = self._parents_up_to(module.path.parent, module.scan_root)
+            search, dotted = [module.path.parent, *parents, *self.src], target
+        parts = dotted.split(".")
+        for directory in search:
+            for cut in range(len(parts) - 1, 0, -1):
+                candidate = directory.joinpath(*parts[:cut])
+                for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                    found = self.by_file.get(file)
+                    if found is None:
+                        continue
+                    name = ".".join(parts[cut:])
+                    reexport = found.facts.imports.get(name)
+                    if reexport is not None and hops > 0:
+                        return self._locate(found, reexport, hops - 1)
+                    return found.facts.path, name
+        return None

@@ -1,0 +1,72 @@
+"""The project phase for Python: link every module's facts, find the handlers and their
+handler paths. Resolution lives in imports.py, handler discovery in handlers.py, the call graph
+in callgraph.py; this module puts them together."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from lambdalint.api import ModuleFile
+from lambdalint.frontends.python.callgraph import handler_paths
+from lambdalint.frontends.python.facts import OBJECT, CallFact, Value, complete_call
+from lambdalint.frontends.python.handlers import declared_handlers, find_callbacks, find_handlers
+from lambdalint.frontends.python.imports import MAX_REEXPORT_HOPS, ModuleIndex
+
+
+class Project(ModuleIndex):
+    """Every analysed module, indexed by file, with the handler path computed once."""
+
+    def __init__(
+        self, modules: list[ModuleFile], extra_handlers: list[str] = (), src: list[Path] = ()
+    ):
+        super().__init__(modules, src)
+        self.declared_handlers = declared_handlers(self, extra_handlers)
+        self._complete_factory_calls()
+        conventional = find_handlers(self)
+        self.handlers = conventional + [h for h in self.declared_handlers if h not in conventional]
+        # Functions that run on their own once their owner runs (record handlers): walked after
+        # the handlers, so a function both reach is described from its handler.
+        self.callbacks = find_callbacks(self, self.handlers)
+        self.reach = handler_paths(self, [*self.handlers, *(key for key, _ in self.callbacks)])
+
+    # -- factories in other modules -------------------------------------------------------
+
+    def _complete_factory_calls(self) -> None:
+        """`from clients import get_s3` then `get_s3().put_object(...)`: the SDK model of what a
+        factory in another module returns. Origins there index another file, so they go."""
+        for module in self.modules.values():
+            facts = module.facts
+            if not any(self._needs_factory(call) for call in facts.calls):
+                continue
+
+            cache: dict[str, Value | None] = {}
+
+            def returned(name: str, module: ModuleFile = module, cache=cache) -> Value | None:
+                if name not in cache:
+                    cache[name] = self._returned(module, name)
+                return cache[name]
+
+            facts.calls = [
+                complete_call(call, returned) if self._needs_factory(call) else call
+                for call in facts.calls
+            ]
+
+    def _returned(self, module: ModuleFile, name: str) -> Value | None:
+        key = self.resolve_target(module, name, MAX_REEXPORT_HOPS)
+        if key is None or key.path == module.facts.path:
+            return None
+        value = self.modules[key.path].facts.returns.get(key.qualname)
+        return replace(value, origin=-1) if value is not None else None
+
+    @staticmethod
+    def _needs_factory(call: CallFact) -> bool:
+        receiver = call.receiver
+        return (
+            not call.sdk
+            and receiver is not None
+            and receiver.kind == OBJECT
+            and not receiver.sdk
+            and not receiver.name.startswith("@")
+            and bool(receiver.name)
+        )
