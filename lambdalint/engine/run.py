@@ -203,7 +203,7 @@ def run_code_rules(
     handlers = settings.handlers + template_handlers(results)
     project = Project(modules, handlers, [settings.root / s for s in settings.src])
     findings: list[Finding] = []
-    for module in modules:
+    for module in project.modules.values():
         context = CodeContext(module.facts, project)
         for rule in rules:
             try:

@@ -20,9 +20,8 @@ class Project(ModuleIndex):
     def __init__(
         self, modules: list[ModuleFile], extra_handlers: list[str] = (), src: list[Path] = ()
     ):
-        super().__init__(modules, src)
+        super().__init__(with_factory_calls(ModuleIndex(modules, src), modules), src)
         self.declared_handlers = declared_handlers(self, extra_handlers)
-        self._complete_factory_calls()
         conventional = find_handlers(self)
         self.handlers = conventional + [h for h in self.declared_handlers if h not in conventional]
         # Functions that run on their own once their owner runs (record handlers): walked after
@@ -30,43 +29,52 @@ class Project(ModuleIndex):
         self.callbacks = find_callbacks(self, self.handlers)
         self.reach = handler_paths(self, [*self.handlers, *(key for key, _ in self.callbacks)])
 
-    # -- factories in other modules -------------------------------------------------------
 
-    def _complete_factory_calls(self) -> None:
-        """`from clients import get_s3` then `get_s3().put_object(...)`: the SDK model of what a
-        factory in another module returns. Origins there index another file, so they go."""
-        for module in self.modules.values():
-            facts = module.facts
-            if not any(self._needs_factory(call) for call in facts.calls):
-                continue
+# -- factories in other modules -----------------------------------------------------------
 
-            cache: dict[str, Value | None] = {}
 
-            def returned(name: str, module: ModuleFile = module, cache=cache) -> Value | None:
-                if name not in cache:
-                    cache[name] = self._returned(module, name)
-                return cache[name]
+def with_factory_calls(index: ModuleIndex, modules: list[ModuleFile]) -> list[ModuleFile]:
+    """`from clients import get_s3` then `get_s3().put_object(...)`: the SDK model of what a
+    factory in another module returns. Origins there index another file, so they go.
 
-            facts.calls = [
-                complete_call(call, returned) if self._needs_factory(call) else call
-                for call in facts.calls
-            ]
+    The facts given may come from the cache and are shared with later links (fix rounds link
+    again), so a module whose calls change gets new facts; the facts given stay as they were."""
+    completed = []
+    for module in modules:
+        facts = module.facts
+        if not any(_needs_factory(call) for call in facts.calls):
+            completed.append(module)
+            continue
 
-    def _returned(self, module: ModuleFile, name: str) -> Value | None:
-        key = self.resolve_target(module, name, MAX_REEXPORT_HOPS)
-        if key is None or key.path == module.facts.path:
-            return None
-        value = self.modules[key.path].facts.returns.get(key.qualname)
-        return replace(value, origin=-1) if value is not None else None
+        cache: dict[str, Value | None] = {}
 
-    @staticmethod
-    def _needs_factory(call: CallFact) -> bool:
-        receiver = call.receiver
-        return (
-            not call.sdk
-            and receiver is not None
-            and receiver.kind == OBJECT
-            and not receiver.sdk
-            and not receiver.name.startswith("@")
-            and bool(receiver.name)
-        )
+        def returned(name: str, module: ModuleFile = module, cache=cache) -> Value | None:
+            if name not in cache:
+                cache[name] = _returned(index, module, name)
+            return cache[name]
+
+        calls = [
+            complete_call(call, returned) if _needs_factory(call) else call for call in facts.calls
+        ]
+        completed.append(replace(module, facts=replace(facts, calls=calls)))
+    return completed
+
+
+def _returned(index: ModuleIndex, module: ModuleFile, name: str) -> Value | None:
+    key = index.resolve_target(module, name, MAX_REEXPORT_HOPS)
+    if key is None or key.path == module.facts.path:
+        return None
+    value = index.modules[key.path].facts.returns.get(key.qualname)
+    return replace(value, origin=-1) if value is not None else None
+
+
+def _needs_factory(call: CallFact) -> bool:
+    receiver = call.receiver
+    return (
+        not call.sdk
+        and receiver is not None
+        and receiver.kind == OBJECT
+        and not receiver.sdk
+        and not receiver.name.startswith("@")
+        and bool(receiver.name)
+    )
