@@ -1,9 +1,16 @@
 """The rule API: what a rule is given to read. Rules import this, never the engine.
 
-It sits below the engine and the frontends' project analysis and above `core`, the model and
-the Python facts: a context holds facts and model objects, and the linked project behind a
-`CodeContext` is described by the `LinkedCode` protocol, implemented in
-`frontends/python/project.py`.
+Three contexts, one per rule kind (core/rule.py):
+
+- `CodeContext`: one Python module's facts, with the linked project to ask about the handler
+  path (`reach`, `per_invocation`).
+- `TemplateContext`: one template's model, with the other templates of the run.
+- `ProjectContext`: every function of the model next to the code it runs (`LinkedFunction`,
+  `HandlerCode`): the rules that need both worlds (LL104's template-wired names, LL5xx).
+
+This module sits below the engine and the frontends' project analysis and above `core`, the
+model and the Python facts. The linked project is described by the `LinkedCode` protocol,
+implemented in frontends/python/project.py.
 """
 
 from __future__ import annotations
@@ -14,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from lambdalint.core.finding import Related
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import CallEdge, CallFact, FunctionFact, ModuleFacts
-from lambdalint.model import Resource, Template
+from lambdalint.model import Function, Resource, Template
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,10 @@ class Reach:
         if not self.via:
             return f"in handler {self.handler}"
         return f"called from {self.handler} via {' -> '.join(self.via)}"
+
+    def related(self) -> list[Related]:
+        """The handler as a finding's related location: where the path starts."""
+        return [Related(self.handler_ref, f"handler {self.handler}")]
 
 
 @dataclass(frozen=True)
@@ -123,3 +135,60 @@ class TemplateContext:
             *(event for function in t.functions for event in function.events),
             *t.unattached_events,
         ]
+
+
+# -- project rules --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandlerCode:
+    """The code a template function runs, found in the project."""
+
+    module: ModuleFile  # the handler module
+    handler: FunctionKey  # the handler the template names, in that module
+    function: FunctionFact | None  # its facts; None when the module has no such function
+    closure: tuple[ModuleFile, ...]  # the handler module, then every project module it imports
+    path: Mapping[FunctionKey, Reach]  # every function this handler reaches, and how
+
+    def reach(self, module: ModuleFacts, func: str) -> Reach | None:
+        """How this handler reaches `func` of `module`, or None when it does not."""
+        return self.path.get(FunctionKey(module.path, func)) if func else None
+
+
+@dataclass(frozen=True)
+class LinkedFunction:
+    """A function of the model next to its code. `function` holds what the template says
+    (role, events, environment, timeout...); `code` is None when the code is not in this run
+    (an S3 object, an image, another runtime, a path or handler that does not resolve)."""
+
+    function: Function
+    template: Template
+    handler_file: str  # where the template puts the handler module (display path); "" if unknown
+    code: HandlerCode | None
+
+
+@dataclass
+class ProjectContext:
+    """What a project rule sees: every function of every template of the run, linked to its
+    code, and the linked project (for code no template names)."""
+
+    functions: list[LinkedFunction]
+    project: LinkedCode
+    templates: list[Template] = field(default_factory=list)
+    as_of: datetime.date = field(default_factory=datetime.date.today)
+
+    def modules(self) -> list[ModuleFile]:
+        return list(self.project.modules.values())
+
+    def code_context(self, module: ModuleFile) -> CodeContext:
+        """The module as a code rule sees it (its handler path, calls by index...)."""
+        return CodeContext(module.facts, self.project)
+
+    def linked(self, module: ModuleFacts, func: str) -> list[tuple[LinkedFunction, Reach]]:
+        """The template functions whose handler reaches `func` of `module`, with how."""
+        found = []
+        for linked in self.functions:
+            reach = linked.code.reach(module, func) if linked.code else None
+            if reach is not None:
+                found.append((linked, reach))
+        return found

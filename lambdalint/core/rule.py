@@ -97,6 +97,16 @@ class TemplateRule(Rule):
         raise NotImplementedError
 
 
+class ProjectRule(Rule):
+    """Reads every function of the model next to the code it runs (lambdalint.api's
+    ProjectContext): the template's function, role, events and environment with the handler
+    module's facts, the handler function, the import closure and the handler path. For checks
+    that need both (a name only the template ties to this code; LL5xx)."""
+
+    def check(self, ctx: Any) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
 class ToolRule(Rule):
     """Findings the engine itself produces (internal errors, parse errors, suppressions)."""
 

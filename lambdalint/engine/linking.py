@@ -1,59 +1,23 @@
-"""Where templates and code meet: the handlers templates name, and Python code inlined in them.
-
-Templates are authoritative about handlers: `Handler: app.main` with `CodeUri: src/` makes
-`src/app.py:main` a handler whatever its signature, so the handler path starts there and rules
-such as LL118 check it. Inline code (`InlineCode`, `Code.ZipFile`) becomes a module of its own
-whose findings are placed back on the template's lines (LL211).
+"""Python code inlined in templates (`InlineCode`, `Code.ZipFile`): each becomes a module of its
+own whose findings are placed back on the template's lines (LL211). Template handlers with code
+on disk are linked in frontends/python/linking.py.
 """
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from lambdalint.core.finding import Finding
 from lambdalint.core.span import Span
 from lambdalint.engine.work import FileResult, parse_error
+from lambdalint.frontends.python.linking import handler_parts, python_runtime
+from lambdalint.model import Function, Template
 
 
 def _templates(results: list[FileResult]):
-    from lambdalint.model import Template
-
     for result in results:
         if isinstance(result.template, Template):
             yield result, result.template
-
-
-def _python_runtime(function) -> bool:
-    runtime = function.runtime.text()
-    return runtime is None or runtime.startswith("python")
-
-
-def _handler_parts(function) -> tuple[str, str] | None:
-    """("pkg/mod", "func") for `Handler: pkg.mod.func` (or `pkg/mod.func`)."""
-    handler = function.handler.text()
-    if not handler or "." not in handler:
-        return None
-    module, _, name = handler.rpartition(".")
-    return module.replace(".", "/"), name
-
-
-def template_handlers(results: list[FileResult]) -> list[str]:
-    """`path/to/module.py:function` for every Python function a template names with local code."""
-    specs = []
-    for _, template in _templates(results):
-        directory = posixpath.dirname(template.path)
-        for function in template.functions:
-            code = function.code_path.text()
-            parts = _handler_parts(function)
-            if code is None or parts is None or not _python_runtime(function):
-                continue
-            if "://" in code or code.endswith((".zip", ".jar")):
-                continue  # built artefacts and S3 locations have no source here
-            module, name = parts
-            path = posixpath.normpath(posixpath.join(directory, code, module + ".py"))
-            specs.append(f"{path}:{name}")
-    return specs
 
 
 @dataclass
@@ -61,6 +25,7 @@ class InlineModule:
     """Python code inlined in a template, analysed as a module of its own."""
 
     display: str  # a virtual path, "template.yaml::MyFunction"
+    function: Function  # the model function whose code it is
     template_path: str  # the template's display path
     code: str
     facts: object | None
@@ -89,16 +54,17 @@ def inline_modules(results: list[FileResult]) -> tuple[list[InlineModule], list[
         for function in template.functions:
             code = function.inline_code.text()
             span = function.inline_code.span
-            if not code or span is None or not _python_runtime(function):
+            if not code or span is None or not python_runtime(function):
                 continue
             # Imported only now: most runs have no inline code and need no libcst.
             from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
 
-            parts = _handler_parts(function)
+            parts = handler_parts(function)
             module_name = parts[0].replace("/", ".") if parts else "index"
             first_line, indent = _block_position(lines, span, code)
             inline = InlineModule(
                 f"{template.path}::{function.logical_id}",
+                function,
                 template.path,
                 code,
                 None,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lambdalint.api import CodeContext, ModuleFile, ProjectContext
 from lambdalint.config import Settings
 from lambdalint.core.finding import Finding, Fix, RunResult, Severity, Skipped
-from lambdalint.core.rule import CodeRule, Rule, TemplateRule, all_rules
+from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_rules
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.discover import SourceFile, discover
 from lambdalint.engine.pool import map_files
@@ -23,10 +25,12 @@ from lambdalint.engine.work import (
     parse_error,
     read_text,
 )
+from lambdalint.model import Template
 
 if TYPE_CHECKING:
     from lambdalint.engine.fix import FixRequest, FixSession
     from lambdalint.engine.linking import InlineModule
+    from lambdalint.frontends.python.project import Project
 
 
 def instantiate(settings: Settings, enabled: set[str]) -> list[Rule]:
@@ -49,6 +53,7 @@ def run(
     rules = instantiate(settings, enabled)
     code_rules = [rule for rule in rules if isinstance(rule, CodeRule)]
     template_rules = [rule for rule in rules if isinstance(rule, TemplateRule)]
+    project_rules = [rule for rule in rules if isinstance(rule, ProjectRule)]
 
     sources, skipped = discover(paths, settings)
     reported = {source.display for source in sources}
@@ -57,7 +62,7 @@ def run(
     timings["discover"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    parse_python = bool(code_rules) or "LL001" in enabled
+    parse_python = bool(code_rules or project_rules) or "LL001" in enabled
     cache_root = str(settings.root) if settings.cache else None
     results = analyse_files(sources, settings.max_file_size, parse_python, cache_root)
     timings["files"] = time.perf_counter() - mark
@@ -69,7 +74,7 @@ def run(
         session = FixSession(fixes, {rule.meta.id: rule for rule in code_rules})
 
     inline, inline_errors = [], []
-    if code_rules and "LL211" in enabled:
+    if (code_rules or project_rules) and "LL211" in enabled:
         from lambdalint.engine.linking import inline_modules
 
         inline, inline_errors = inline_modules(results)
@@ -77,8 +82,10 @@ def run(
     def lint(current: list[FileResult]) -> list[Finding]:
         findings: list[Finding] = [f for result in current for f in result.findings]
         findings += inline_errors
-        findings += run_code_rules(current, code_rules, settings, verbose, inline)
+        project = link_code(current, settings, inline) if code_rules or project_rules else None
+        findings += run_code_rules(project, code_rules, verbose)
         findings += run_template_rules(current, template_rules, settings, verbose)
+        findings += run_project_rules(current, project, project_rules, settings, verbose, inline)
         findings = [
             f
             for f in resolve_positions(findings, current, session, verbose, inline)
@@ -178,17 +185,12 @@ def project_root(path: Path, settings: Settings) -> Path | None:
     return None
 
 
-def run_code_rules(
-    results: list[FileResult],
-    rules: list[CodeRule],
-    settings: Settings,
-    verbose: bool,
-    inline: list[InlineModule] = (),
-) -> list[Finding]:
-    if not rules:
-        return []
-    from lambdalint.api import CodeContext, ModuleFile
-    from lambdalint.engine.linking import template_handlers
+def link_code(
+    results: list[FileResult], settings: Settings, inline: list[InlineModule] = ()
+) -> Project:
+    """The Python modules of the run (inline code included) linked into one project, with the
+    handlers configuration and templates declare."""
+    from lambdalint.frontends.python.linking import template_handlers
     from lambdalint.frontends.python.project import Project
 
     modules = [
@@ -200,8 +202,17 @@ def run_code_rules(
         # A virtual file beside the template, so imports and the handler path work inside it.
         home = (Path.cwd() / module.template_path).parent / f"<inline {module.display}>"
         modules.append(ModuleFile(module.facts, home / f"{module.facts.module}.py", home))
-    handlers = settings.handlers + template_handlers(results)
-    project = Project(modules, handlers, [settings.root / s for s in settings.src])
+    handlers = settings.handlers + template_handlers(templates_of(results))
+    return Project(modules, handlers, [settings.root / s for s in settings.src])
+
+
+def templates_of(results: list[FileResult]) -> list[Template]:
+    return [result.template for result in results if isinstance(result.template, Template)]
+
+
+def run_code_rules(project: Project | None, rules: list[CodeRule], verbose: bool) -> list[Finding]:
+    if not rules or project is None:
+        return []
     findings: list[Finding] = []
     for module in project.modules.values():
         context = CodeContext(module.facts, project)
@@ -210,6 +221,35 @@ def run_code_rules(
                 findings.extend(rule.check(context))
             except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
                 findings.append(internal_error(rule, module.facts.path, exc, verbose))
+    return findings
+
+
+def run_project_rules(
+    results: list[FileResult],
+    project: Project | None,
+    rules: list[ProjectRule],
+    settings: Settings,
+    verbose: bool,
+    inline: list[InlineModule] = (),
+) -> list[Finding]:
+    if not rules or project is None:
+        return []
+    from lambdalint.frontends.python.linking import link_functions
+
+    templates = templates_of(results)
+    functions = link_functions(
+        templates, project, {id(module.function): module.display for module in inline}
+    )
+    context = ProjectContext(functions, project, templates, settings.as_of or date.today())
+    # A project rule reads the whole run: its crash is reported on the first template (or
+    # module), the files it most likely concerns.
+    where = templates[0].path if templates else next(iter(project.modules), ".")
+    findings: list[Finding] = []
+    for rule in rules:
+        try:
+            findings.extend(rule.check(context))
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
+            findings.append(internal_error(rule, where, exc, verbose))
     return findings
 
 

@@ -14,38 +14,44 @@ from lambdalint.frontends.python.imports import ModuleIndex
 Edges = dict[FunctionKey, list[tuple[CallEdge, FunctionKey]]]
 
 
-def handler_paths(index: ModuleIndex, roots: list[FunctionKey]) -> dict[FunctionKey, Reach]:
-    """For every function a root reaches, the first root (and shortest route) to it.
+class CallGraph:
+    """Resolved call edges of the whole project, computed once, walked from any roots."""
 
-    Calls under a lazy-initialisation guard and bodies of cached functions run once per
-    environment, so the walk does not go through them."""
-    reach: dict[FunctionKey, Reach] = {}
-    edges = edges_by_caller(index)
-    for handler in roots:
-        function = index.function(handler)
-        if function is None:
-            continue
-        start = Reach(
-            index.handler_name(handler),
-            NodeRef(handler.path, "FunctionDef", function.index),
-            (),
-        )
-        queue = deque([(handler, start)])
-        seen = {handler}
-        while queue:
-            key, route = queue.popleft()
-            reach.setdefault(key, route)
-            function = index.function(key)
-            if function is None or (function.cached and key != handler):
+    def __init__(self, index: ModuleIndex):
+        self.index = index
+        self.edges = edges_by_caller(index)
+
+    def paths(self, roots: list[FunctionKey]) -> dict[FunctionKey, Reach]:
+        """For every function a root reaches, the first root (and shortest route) to it.
+
+        Calls under a lazy-initialisation guard and bodies of cached functions run once per
+        environment, so the walk does not go through them."""
+        reach: dict[FunctionKey, Reach] = {}
+        for root in roots:
+            function = self.index.function(root)
+            if function is None:
                 continue
-            for edge, callee in edges.get(key, ()):
-                if edge.guarded or callee in seen:
+            start = Reach(
+                self.index.handler_name(root),
+                NodeRef(root.path, "FunctionDef", function.index),
+                (),
+            )
+            queue = deque([(root, start)])
+            seen = {root}
+            while queue:
+                key, route = queue.popleft()
+                reach.setdefault(key, route)
+                function = self.index.function(key)
+                if function is None or (function.cached and key != root):
                     continue
-                seen.add(callee)
-                queue.append(
-                    (callee, Reach(route.handler, route.handler_ref, (*route.via, edge.text)))
-                )
-    return reach
+                for edge, callee in self.edges.get(key, ()):
+                    if edge.guarded or callee in seen:
+                        continue
+                    seen.add(callee)
+                    queue.append(
+                        (callee, Reach(route.handler, route.handler_ref, (*route.via, edge.text)))
+                    )
+        return reach
 
 
 def edges_by_caller(index: ModuleIndex) -> Edges:

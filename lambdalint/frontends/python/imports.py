@@ -123,3 +123,50 @@ class ModuleIndex:
                         return self._locate(found, reexport, hops - 1)
                     return found.facts.path, name
         return None
+
+    # -- modules --------------------------------------------------------------------------
+
+    def import_closure(self, module: ModuleFile) -> list[ModuleFile]:
+        """The module, then every project module importing it runs, transitively (breadth
+        first): the modules it imports at module level and the packages holding them
+        (`from orders.store import save` runs `orders/__init__.py` too). `import pkg.mod` is
+        recorded as `pkg`, so it brings `pkg/__init__.py` only; library modules are not in the
+        project and end the walk."""
+        found = {module.path: module}
+        pending = [module]
+        while pending:
+            current = pending.pop(0)
+            for target in current.facts.imports.values():
+                for imported in self.imported_modules(current, target):
+                    if imported.path not in found:
+                        found[imported.path] = imported
+                        pending.append(imported)
+        return list(found.values())
+
+    def imported_modules(self, module: ModuleFile, target: str) -> list[ModuleFile]:
+        """The project module an import target names (`import a.b`, `from . import b`) or
+        holds the imported name (`from a.b import f`), after the packages above it."""
+        if target.startswith("."):
+            level = len(target) - len(target.lstrip("."))
+            base = module.path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            search, dotted = [base], target[level:]
+        elif target.partition(".")[0] in self.top_names:
+            parents = self._parents_up_to(module.path.parent, module.scan_root)
+            search, dotted = [module.path.parent, *parents, *self.src], target
+        else:
+            return []
+        parts = dotted.split(".") if dotted else []
+        for directory in search:
+            for cut in range(len(parts), 0, -1):
+                candidate = directory.joinpath(*parts[:cut])
+                for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                    found = self.by_file.get(file)
+                    if found is not None:
+                        packages = (
+                            self.by_file.get(directory.joinpath(*parts[:depth], "__init__.py"))
+                            for depth in range(1, cut)
+                        )
+                        return [*(p for p in packages if p is not None), found]
+        return []

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.api import ModuleFile
-from lambdalint.frontends.python.callgraph import handler_paths
+from lambdalint.frontends.python.callgraph import CallGraph
 from lambdalint.frontends.python.facts import OBJECT, CallFact, Value, complete_call
 from lambdalint.frontends.python.handlers import declared_handlers, find_callbacks, find_handlers
 from lambdalint.frontends.python.imports import MAX_REEXPORT_HOPS, ModuleIndex
@@ -27,7 +27,8 @@ class Project(ModuleIndex):
         # Functions that run on their own once their owner runs (record handlers): walked after
         # the handlers, so a function both reach is described from its handler.
         self.callbacks = find_callbacks(self, self.handlers)
-        self.reach = handler_paths(self, [*self.handlers, *(key for key, _ in self.callbacks)])
+        self.graph = CallGraph(self)
+        self.reach = self.graph.paths([*self.handlers, *(key for key, _ in self.callbacks)])
 
 
 # -- factories in other modules -----------------------------------------------------------
