@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext, Reach
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import OBJECT, STATIC, CallFact, Value
 
@@ -54,7 +54,7 @@ class HeavyInitInHandler(CodeRule):
             ctx.call_ref(call.index),
             f"`{call.text}` loads {what} on every invocation ({reach.describe()}); "
             "load it once at module scope (or lazily, guarded by a module global) and reuse it",
-            related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+            related=reach.related(),
             anchor=f"{ctx.facts.module}.{call.func}",
         )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import ENV, PARAM, CallFact, Value
 
@@ -37,7 +37,7 @@ class RecursiveInvocation(CodeRule):
                 f"`{call.text}` invokes this same function ({how}; {reach.describe()}): "
                 "unless the code itself bounds it, every invocation starts another, a loop "
                 "that runs until throttled",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import CallFact
 
@@ -34,7 +34,7 @@ class SyncLambdaInvoke(CodeRule):
                 f"{reach.describe()}): this function is billed while it waits; invoke "
                 'asynchronously (`InvocationType="Event"`), or chain with Step Functions, '
                 "SQS or EventBridge",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import LITERAL, OBJECT, CallFact, Value
 
@@ -68,7 +68,7 @@ class HttpWithoutTimeout(CodeRule):
                 f"`{call.text}` {problem} ({reach.describe()}): a slow server holds the "
                 "invocation until the function times out; pass `timeout=` shorter than the "
                 "function's timeout",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import LITERAL, STATIC, CallFact
 from lambdalint.rules.code.ll120_missing_pagination import paginators
@@ -42,7 +42,7 @@ class SleepInHandler(CodeRule):
                 f"`{call.text}` {what} ({reach.describe()}): the function is billed while it "
                 "waits; let Step Functions (a Wait state or a callback), an SQS delay or an "
                 "EventBridge schedule do the waiting",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )
 

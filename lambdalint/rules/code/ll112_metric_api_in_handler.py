@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import CallFact
 
@@ -29,7 +29,7 @@ class MetricApiInHandler(CodeRule):
                 f"`{call.text}` calls CloudWatch PutMetricData ({reach.describe()}): an extra "
                 "API round trip on every invocation, throttled and billed per call; write "
                 "metrics as Embedded Metric Format logs (Powertools `Metrics`) instead",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )
 

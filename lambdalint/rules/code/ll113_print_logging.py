@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import CallFact
 
@@ -34,7 +34,7 @@ class PrintLogging(CodeRule):
                 f"`{call.text}` writes an unstructured log line ({reach.describe()}); use "
                 "`logging` (or Powertools `Logger`) with the JSON log format, so that lines "
                 "carry a level and the request id and can be filtered and queried",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext, FunctionKey, Reach
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.structure_facts.batch_errors import NAME, BatchErrors, BroadExcept
@@ -51,7 +51,7 @@ class SwallowedBatchError(CodeRule):
             "re-raises nor reports the record in `batchItemFailures`: a failed record counts "
             "as processed (SQS deletes it, a stream moves past it) and is never retried "
             f"({reach.describe()})",
-            related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+            related=reach.related(),
             anchor=f"{ctx.facts.module}.{handler.func}",
         )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.structure_facts.globals_state import NAME, GlobalsState
@@ -37,6 +37,6 @@ class RequestStateInGlobal(CodeRule):
                 f"{write.how} stores event data in module-level `{write.target}` "
                 f"({reach.describe()}): it outlives this invocation and is seen by the next "
                 "one, possibly another caller's; keep request data in local variables",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{write.func}",
             )

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.data import reserved_environment
@@ -44,7 +44,7 @@ class ReservedEnvOverride(CodeRule):
                 if reach is None:
                     continue
                 when = reach.describe()
-                related = [Related(reach.handler_ref, f"handler {reach.handler}")]
+                related = reach.related()
             elif write.main_only or _is_test_module(ctx.facts.path):
                 continue
             else:

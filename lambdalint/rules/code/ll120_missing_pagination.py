@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib import resources
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import CallFact
 from lambdalint.frontends.python.structure_facts.io_results import (
@@ -100,7 +100,7 @@ class MissingPagination(CodeRule):
                 ctx.call_ref(call.index),
                 f"`{call.text}` reads only the first page of `{operation}` results "
                 f"({reach.describe()}); page with {how}",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )
 

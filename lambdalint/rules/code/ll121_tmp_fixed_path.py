@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.structure_facts.io_files import file_facts
 
@@ -47,6 +47,6 @@ class TmpFixedPath(CodeRule):
                 f"writes the fixed path `{path.head}` on every invocation ({reach.describe()}) "
                 "and never removes it: it stays in /tmp for later invocations; use `tempfile` "
                 "or delete it when done",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{write.func}",
             )

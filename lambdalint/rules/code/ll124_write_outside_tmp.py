@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.structure_facts.io_files import PathText, file_facts
 
@@ -55,6 +55,6 @@ class WriteOutsideTmp(CodeRule):
                 ctx.call_ref(write.index),
                 f"writes `{shown}`: {why} ({reach.describe()}); "
                 "this fails with `OSError: Read-only file system`; write under /tmp",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{write.func}",
             )

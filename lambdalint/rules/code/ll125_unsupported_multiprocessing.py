@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 
 # Objects built on POSIX shared-memory semaphores, which need /dev/shm.
@@ -40,6 +40,6 @@ class UnsupportedMultiprocessing(CodeRule):
                 f"`{call.text}` needs shared memory (/dev/shm), which Lambda does not provide: "
                 f"it fails with `OSError` ({reach.describe()}); use `multiprocessing.Process` "
                 "with `Pipe`, or threads",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )

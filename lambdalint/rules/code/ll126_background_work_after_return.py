@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
-from lambdalint.core.finding import Finding, Related, Severity
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.structure_facts.io_threads import (
     Started,
@@ -49,6 +49,6 @@ class BackgroundWorkAfterReturn(CodeRule):
                 f"starts {WHAT[started.kind]} that is not waited for ({reach.describe()}): "
                 "Lambda freezes the environment when the handler returns, so it may never "
                 f"finish or finish during a later invocation; {HOW[started.kind]} before returning",
-                related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+                related=reach.related(),
                 anchor=f"{ctx.facts.module}.{started.func}",
             )

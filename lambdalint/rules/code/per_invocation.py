@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
 from lambdalint.api import CodeContext, LinkedCode, Reach
-from lambdalint.core.finding import Finding, Related
+from lambdalint.core.finding import Finding
 from lambdalint.core.rule import CodeRule
 from lambdalint.frontends.python.facts import CallFact
 
@@ -81,6 +81,6 @@ def report(rule: CodeRule, ctx: CodeContext, call: CallFact, reach: Reach, what:
         ctx.call_ref(call.index),
         f"`{call.text}` creates {what} on every invocation ({reach.describe()}); "
         "create it once at module scope and reuse it",
-        related=[Related(reach.handler_ref, f"handler {reach.handler}")],
+        related=reach.related(),
         anchor=f"{ctx.facts.module}.{call.func}",
     )
