@@ -77,10 +77,16 @@ class LinkedCode(Protocol):
 
 @dataclass
 class CodeContext:
-    """What a code rule sees: one module's facts and the linked project to ask about them."""
+    """What a code rule sees: one module's facts and the linked project to ask about them,
+    and the template functions linked to their code (empty when the run has no template)."""
 
     facts: ModuleFacts
     project: LinkedCode
+    functions: list[LinkedFunction] = field(default_factory=list)
+
+    def linked(self, func: str) -> list[tuple[LinkedFunction, Reach]]:
+        """The template functions whose handler reaches `func` of this module, with how."""
+        return functions_reaching(self.functions, self.facts, func)
 
     def reach(self, func: str) -> Reach | None:
         """How a handler reaches `func` of this module, or None when no handler does."""
@@ -182,13 +188,19 @@ class ProjectContext:
 
     def code_context(self, module: ModuleFile) -> CodeContext:
         """The module as a code rule sees it (its handler path, calls by index...)."""
-        return CodeContext(module.facts, self.project)
+        return CodeContext(module.facts, self.project, self.functions)
 
     def linked(self, module: ModuleFacts, func: str) -> list[tuple[LinkedFunction, Reach]]:
         """The template functions whose handler reaches `func` of `module`, with how."""
-        found = []
-        for linked in self.functions:
-            reach = linked.code.reach(module, func) if linked.code else None
-            if reach is not None:
-                found.append((linked, reach))
-        return found
+        return functions_reaching(self.functions, module, func)
+
+
+def functions_reaching(
+    functions: list[LinkedFunction], module: ModuleFacts, func: str
+) -> list[tuple[LinkedFunction, Reach]]:
+    found = []
+    for linked in functions:
+        reach = linked.code.reach(module, func) if linked.code else None
+        if reach is not None:
+            found.append((linked, reach))
+    return found

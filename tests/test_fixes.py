@@ -480,3 +480,48 @@ def test_timeout_fix_on_the_ll109_examples(example, project, monkeypatch):
     result = fix(project, "LL109")
     assert result.fixed >= 1
     assert not [f for f in result.findings if f.rule == "LL109"]
+
+
+HTTP_HANDLER = "import requests\n\n\ndef handler(event, context):\n    requests.get(URL)\n"
+
+
+def _sam(timeout_line: str) -> str:
+    return (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fetcher:\n"
+        "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+        f"      Handler: app.handler\n      CodeUri: src/\n{timeout_line}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("timeout_line", "written", "said"),
+    [
+        ("", "timeout=2", "Fetcher times out after 3 s"),  # the platform default
+        ("      Timeout: 5\n", "timeout=4", "Fetcher times out after 5 s"),
+        ("      Timeout: 1\n", "timeout=0.5", "Fetcher times out after 1 s"),
+        ("      Timeout: 30\n", "timeout=10", "Fetcher times out after 30 s"),  # the option
+        ("      Timeout: !Ref Limit\n", "timeout=10", ""),  # unknown: the option
+    ],
+)
+def test_timeout_fix_stays_below_the_functions_timeout(project, timeout_line, written, said):
+    _write(project, {"template.yaml": _sam(timeout_line), "src/app.py": HTTP_HANDLER})
+    shown = fix(project, "LL109", mode="show")
+    [finding] = [f for f in shown.findings if f.rule == "LL109"]
+    if said:
+        assert finding.fix.message == f"Add `{written}` ({said})"
+        assert f"function's timeout ({said})" in finding.message
+    else:
+        assert finding.fix.message == f"Add `{written}`"
+    fix(project, "LL109")
+    assert f"requests.get(URL, {written})" in (project / "src/app.py").read_text()
+
+
+def test_timeout_fix_stays_below_the_shortest_of_the_functions_sharing_the_code(project):
+    template = _sam("      Timeout: 6\n") + (
+        "  Other:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n"
+        "      Timeout: 4\n"
+    )
+    _write(project, {"template.yaml": template, "src/app.py": HTTP_HANDLER})
+    fix(project, "LL109")
+    assert "requests.get(URL, timeout=3)" in (project / "src/app.py").read_text()

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lambdalint.api import CodeContext, ModuleFile, ProjectContext
+from lambdalint.api import CodeContext, LinkedFunction, ModuleFile, ProjectContext
 from lambdalint.config import Settings
 from lambdalint.core.finding import Finding, Fix, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_rules
@@ -83,9 +83,10 @@ def run(
         findings: list[Finding] = [f for result in current for f in result.findings]
         findings += inline_errors
         project = link_code(current, settings, inline) if code_rules or project_rules else None
-        findings += run_code_rules(project, code_rules, verbose)
+        functions = link_templates(current, project, inline)
+        findings += run_code_rules(project, functions, code_rules, verbose)
         findings += run_template_rules(current, template_rules, settings, verbose)
-        findings += run_project_rules(current, project, project_rules, settings, verbose, inline)
+        findings += run_project_rules(current, project, functions, project_rules, settings, verbose)
         findings = [
             f
             for f in resolve_positions(findings, current, session, verbose, inline)
@@ -210,12 +211,29 @@ def templates_of(results: list[FileResult]) -> list[Template]:
     return [result.template for result in results if isinstance(result.template, Template)]
 
 
-def run_code_rules(project: Project | None, rules: list[CodeRule], verbose: bool) -> list[Finding]:
+def link_templates(
+    results: list[FileResult], project: Project | None, inline: list[InlineModule] = ()
+) -> list[LinkedFunction]:
+    """Every template function next to its code, when there is code to link."""
+    if project is None:
+        return []
+    from lambdalint.frontends.python.linking import link_functions
+
+    by_function = {id(module.function): module.display for module in inline}
+    return link_functions(templates_of(results), project, by_function)
+
+
+def run_code_rules(
+    project: Project | None,
+    functions: list[LinkedFunction],
+    rules: list[CodeRule],
+    verbose: bool,
+) -> list[Finding]:
     if not rules or project is None:
         return []
     findings: list[Finding] = []
     for module in project.modules.values():
-        context = CodeContext(module.facts, project)
+        context = CodeContext(module.facts, project, functions)
         for rule in rules:
             try:
                 findings.extend(rule.check(context))
@@ -227,19 +245,14 @@ def run_code_rules(project: Project | None, rules: list[CodeRule], verbose: bool
 def run_project_rules(
     results: list[FileResult],
     project: Project | None,
+    functions: list[LinkedFunction],
     rules: list[ProjectRule],
     settings: Settings,
     verbose: bool,
-    inline: list[InlineModule] = (),
 ) -> list[Finding]:
     if not rules or project is None:
         return []
-    from lambdalint.frontends.python.linking import link_functions
-
     templates = templates_of(results)
-    functions = link_functions(
-        templates, project, {id(module.function): module.display for module in inline}
-    )
     context = ProjectContext(functions, project, templates, settings.as_of or date.today())
     # A project rule reads the whole run: its crash is reported on the first template (or
     # module), the files it most likely concerns.

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
+from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import LITERAL, OBJECT, CallFact, Value
 
 VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -51,11 +53,21 @@ class HttpWithoutTimeout(CodeRule):
         options={"timeout": 10},  # seconds; the value the autofix writes
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The function timeout each finding's fix must stay below, by the call it is about:
+        # known at check time (from the template), needed when the engine asks for the fix.
+        self._limits: dict[NodeRef, FunctionLimit] = {}
+
     def fix(self, finding, tree, node):
         # Unsafe: a call that used to wait forever may now raise a timeout error.
         from lambdalint.rules.code.timeout_fix import add_timeout
 
-        return add_timeout(finding, tree, node, self.options["timeout"])
+        limit = self._limits.get(finding.where)
+        seconds = self.options["timeout"]
+        if limit is None or not _positive(seconds):
+            return add_timeout(finding, tree, node, seconds)
+        return add_timeout(finding, tree, node, limit.below(seconds), limit.describe())
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
         for call in ctx.facts.calls:
@@ -63,14 +75,60 @@ class HttpWithoutTimeout(CodeRule):
             reach = ctx.reach(call.func) if problem else None
             if reach is None:
                 continue
+            where = ctx.call_ref(call.index)
+            limit = _function_limit(ctx, call.func)
+            if limit is not None:
+                self._limits[where] = limit
+            shorter = f" ({limit.describe()})" if limit else ""
             yield self.finding(
-                ctx.call_ref(call.index),
+                where,
                 f"`{call.text}` {problem} ({reach.describe()}): a slow server holds the "
                 "invocation until the function times out; pass `timeout=` shorter than the "
-                "function's timeout",
+                f"function's timeout{shorter}",
                 related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
             )
+
+
+@dataclass(frozen=True)
+class FunctionLimit:
+    """The shortest configured timeout among the template functions that run a call."""
+
+    seconds: float
+    functions: tuple[str, ...]  # their logical ids
+
+    def describe(self) -> str:
+        verb = "times" if len(self.functions) == 1 else "time"
+        return f"{', '.join(self.functions)} {verb} out after {self.seconds:g} s"
+
+    def below(self, preferred: float) -> float:
+        """`preferred` when it is below the limit; else a second less (half of a 1 s limit)."""
+        if preferred < self.seconds:
+            return preferred
+        return self.seconds - 1 if self.seconds >= 2 else self.seconds / 2
+
+
+def _function_limit(ctx: CodeContext, func: str) -> FunctionLimit | None:
+    """Known only when every template function running this code has a known timeout (a
+    missing Timeout is the platform default); one unknown timeout could be the shortest."""
+    timeouts = []
+    for linked, _ in ctx.linked(func):
+        function = linked.function
+        seconds = (
+            function.default_timeout if function.timeout.is_missing else function.timeout.number()
+        )
+        if seconds is None or seconds <= 0:
+            return None
+        timeouts.append((seconds, function.logical_id))
+    if not timeouts:
+        return None
+    shortest = min(seconds for seconds, _ in timeouts)
+    names = tuple(sorted({name for seconds, name in timeouts if seconds == shortest}))
+    return FunctionLimit(shortest, names)
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
 def _problem(ctx: CodeContext, call: CallFact) -> str:

@@ -1,7 +1,8 @@
 """The fix LL109 offers: give an outbound HTTP call a timeout.
 
 `requests.get(url)` becomes `requests.get(url, timeout=10)` and `timeout=None` becomes
-`timeout=10` (the rule's `timeout` option). Always unsafe: a call that used to wait as long as the
+`timeout=10` (the rule's `timeout` option, or a value below the function's timeout when the
+template gives one that is not longer). Always unsafe: a call that used to wait as long as the
 server took now raises after that many seconds, and the caller may not handle that.
 """
 
@@ -22,8 +23,11 @@ NUMBER_NOT_ACCEPTED = ("aiohttp",)
 ASYNC_NUMBER_ACCEPTED = ("httpx",)
 
 
-def add_timeout(finding: Finding, tree: FixTree, node: cst.CSTNode, seconds: object) -> Fix | None:
-    """The fix for one LL109 finding, or None when the call or the option does not allow one."""
+def add_timeout(
+    finding: Finding, tree: FixTree, node: cst.CSTNode, seconds: object, why: str = ""
+) -> Fix | None:
+    """The fix for one LL109 finding, or None when the call or the option does not allow one.
+    `why` says what the value was chosen against (the function's timeout)."""
     if not isinstance(node, cst.Call) or not _number(seconds):
         return None
     callee = qualified_callee(node, tree)
@@ -35,7 +39,8 @@ def add_timeout(finding: Finding, tree: FixTree, node: cst.CSTNode, seconds: obj
         return None  # the forwarded mapping may hold a timeout: adding one could duplicate it
     value = cst.parse_expression(repr(seconds))
     edit = tree.replace_node(node, _with_timeout(node, value))
-    return Fix(f"Add `timeout={seconds!r}`", "unsafe", (edit,))
+    message = f"Add `timeout={seconds!r}`" + (f" ({why})" if why else "")
+    return Fix(message, "unsafe", (edit,))
 
 
 def _number(value: object) -> bool:
