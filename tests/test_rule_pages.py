@@ -40,6 +40,12 @@ def test_every_rule_has_a_page_and_every_page_a_rule():
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_every_rule_id_a_page_names_exists(page):
+    named = set(re.findall(r"\bLL\d{3}\b", page.read_text(encoding="utf-8")))
+    assert named - set(all_rules()) == set(), f"{page.name} names rules that do not exist"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_page_title_and_sections(page):
     text = page.read_text(encoding="utf-8")
     meta = all_rules()[page.stem].meta
