@@ -118,7 +118,7 @@ def check(
 ) -> None:
     """Check files and directories (default: the current directory)."""
     from lambdalint.config import ConfigError, load_settings
-    from lambdalint.core.finding import Severity
+    from lambdalint.core.finding import PATH_NOT_FOUND, Severity
     from lambdalint.engine.run import run
     from lambdalint.report import reporter
 
@@ -154,13 +154,18 @@ def check(
         click.echo(f"lambdalint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
-    for skipped in result.skipped:
-        if verbose or skipped.reason == "no such file or directory":
-            click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    for path in result.missing_paths:
+        click.echo(f"lambdalint: error: {path}: {PATH_NOT_FOUND}", err=True)
+    if verbose:
+        for skipped in result.skipped:
+            if skipped.reason != PATH_NOT_FOUND:
+                click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
     if fixes is not None:
         _report_fixes(result, fixes.mode)
         if fixes.mode == "diff":
             click.echo(result.diff, nl=False)
+            if result.missing_paths:
+                sys.exit(EXIT_ERROR)
             sys.exit(EXIT_FINDINGS if result.diff and not exit_zero else EXIT_OK)
     use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
     if statistics:
@@ -171,14 +176,14 @@ def check(
         timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
         click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
 
+    # A path that does not exist is a command-line error: it wins over findings and --exit-zero.
+    if result.missing_paths:
+        sys.exit(EXIT_ERROR)
     if any(f.rule == "LL000" for f in result.findings) and not exit_zero:
         sys.exit(EXIT_ERROR)
     threshold = Severity.parse(fail_on)
     if not exit_zero and any(f.severity >= threshold for f in result.findings):
         sys.exit(EXIT_FINDINGS)
-    missing = [s for s in result.skipped if s.reason == "no such file or directory"]
-    if missing and not exit_zero:
-        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)
 
 

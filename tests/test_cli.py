@@ -125,6 +125,24 @@ def test_missing_path_is_an_error(project):
     assert result.exit_code == 2 and "nope.py" in result.output
 
 
+def test_missing_directory_is_an_error_line_and_never_a_pass(project):
+    project({"app.py": GOOD})
+    result = CliRunner().invoke(main, ["check", "nope/"])
+    assert result.exit_code == 2
+    assert "lambdalint: error: nope: no such file or directory" in result.output
+    assert "passed" not in result.output
+    assert result.output.splitlines()[-1] == "No findings in 0 files checked; 1 path not found."
+
+
+def test_missing_path_wins_over_findings_and_exit_zero(project):
+    project({"app.py": BAD})
+    result = CliRunner().invoke(main, ["check", "app.py", "nope.py"])
+    assert result.exit_code == 2
+    assert "app.py:4:12: LL101" in result.output
+    assert result.output.splitlines()[-1].endswith("in 1 file. 1 path not found.")
+    assert CliRunner().invoke(main, ["check", "--exit-zero", "nope.py"]).exit_code == 2
+
+
 def test_rules_lists_the_catalog(project):
     output = invoke("rules").output
     assert "LL101  client-in-handler" in output and "warning" in output
