@@ -14,6 +14,8 @@ else:
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
+# In the standard library from 3.11 on; on 3.10 the code imports the declared `tomli` instead.
+STDLIB_SINCE_3_11 = {"tomllib"}
 
 
 def _normalized(name: str) -> str:
@@ -28,7 +30,7 @@ def _imported_top_level_modules() -> set[str]:
                 modules.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
-    return modules - set(sys.stdlib_module_names) - {"lambdalint"}
+    return modules - set(sys.stdlib_module_names) - STDLIB_SINCE_3_11 - {"lambdalint"}
 
 
 def test_every_imported_package_is_declared():
