@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -141,7 +142,9 @@ def check(
     if as_of is not None:
         settings.as_of = as_of.date()
     if select:
+        # As in ruff: a command-line selection replaces the configuration's, extensions included.
         settings.select = _split(select)
+        settings.extend_select = []
     settings.extend_select += _split(extend_select)
     settings.ignore += _split(ignore)
 
@@ -167,9 +170,9 @@ def check(
             if result.missing_paths:
                 sys.exit(EXIT_ERROR)
             sys.exit(EXIT_FINDINGS if result.diff and not exit_zero else EXIT_OK)
-    use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
+    use_color = _use_color(color)
     if statistics:
-        click.echo(_statistics(result), nl=False)
+        click.echo(_statistics(result, output_format), nl=False)
     else:
         click.echo(reporter(output_format)(result, use_color), nl=False, color=use_color)
     if verbose:
@@ -212,28 +215,50 @@ def _report_fixes(result, mode: str) -> None:
         click.echo(f"Fixed {plural(result.fixed, 'finding')} in {files}.", err=True)
 
 
-def _statistics(result) -> str:
+def _use_color(choice: str) -> bool:
+    """`--color always/never` wins; on `auto`, NO_COLOR then FORCE_COLOR (set and not empty, as
+    no-color.org and force-color.org say), then whether stdout is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def _statistics(result, output_format: str) -> str:
+    """Findings counted per rule, most first: a table, or with `--format json` a JSON list."""
     from collections import Counter
 
     from lambdalint.core.rule import all_rules
 
     rules = all_rules()
     counts = Counter(f.rule for f in result.findings)
-    lines = [
-        f"{count:5d}  {rule}  {rules[rule].meta.name if rule in rules else ''}"
+    rows = [
+        (rule, rules[rule].meta.name if rule in rules else "", count)
         for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
+    if output_format == "json":
+        import json
+
+        items = [{"rule": rule, "name": name, "count": count} for rule, name, count in rows]
+        return json.dumps(items, indent=2) + "\n"
+    lines = [f"{count:5d}  {rule}  {name}" for rule, name, count in rows]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--all", "show_all", is_flag=True, help="Include the engine's own rules (LL0xx).")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Also list the rules that are off by default."
+)
 def rules(output_format: str, show_all: bool) -> None:
-    """List every rule: id, name, severity, default, summary."""
+    """List the rules a default run checks (id, name, severity, default, summary); --all lists
+    every rule, including those off by default."""
     from lambdalint.core.rule import all_rules
 
-    metas = [cls.meta for cls in all_rules().values()]
+    metas = [cls.meta for cls in all_rules().values() if show_all or cls.meta.default]
     if output_format == "json":
         import json
 
