@@ -164,12 +164,14 @@ def check(
             if skipped.reason != PATH_NOT_FOUND:
                 click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
     if fixes is not None:
-        _report_fixes(result, fixes.mode)
         if fixes.mode == "diff":
+            # As ruff: the diff, then what it would fix (stdout and stderr meet on a terminal).
             click.echo(result.diff, nl=False)
+            _report_fixes(result, fixes.mode)
             if result.missing_paths:
                 sys.exit(EXIT_ERROR)
             sys.exit(EXIT_FINDINGS if result.diff and not exit_zero else EXIT_OK)
+        _report_fixes(result, fixes.mode)
     use_color = _use_color(color)
     if statistics:
         click.echo(_statistics(result, output_format), nl=False)
