@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def check(
 ) -> None:
     """Check files and directories (default: the current directory)."""
     from lambdalint.config import ConfigError, load_settings
-    from lambdalint.core.finding import Severity
+    from lambdalint.core.finding import PATH_NOT_FOUND, Severity
     from lambdalint.engine.run import run
     from lambdalint.report import reporter
 
@@ -141,7 +142,9 @@ def check(
     if as_of is not None:
         settings.as_of = as_of.date()
     if select:
+        # As in ruff: a command-line selection replaces the configuration's, extensions included.
         settings.select = _split(select)
+        settings.extend_select = []
     settings.extend_select += _split(extend_select)
     settings.ignore += _split(ignore)
 
@@ -154,31 +157,38 @@ def check(
         click.echo(f"lambdalint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
-    for skipped in result.skipped:
-        if verbose or skipped.reason == "no such file or directory":
-            click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    for path in result.missing_paths:
+        click.echo(f"lambdalint: error: {path}: {PATH_NOT_FOUND}", err=True)
+    if verbose:
+        for skipped in result.skipped:
+            if skipped.reason != PATH_NOT_FOUND:
+                click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
     if fixes is not None:
-        _report_fixes(result, fixes.mode)
         if fixes.mode == "diff":
+            # As ruff: the diff, then what it would fix (stdout and stderr meet on a terminal).
             click.echo(result.diff, nl=False)
+            _report_fixes(result, fixes.mode)
+            if result.missing_paths:
+                sys.exit(EXIT_ERROR)
             sys.exit(EXIT_FINDINGS if result.diff and not exit_zero else EXIT_OK)
-    use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
+        _report_fixes(result, fixes.mode)
+    use_color = _use_color(color)
     if statistics:
-        click.echo(_statistics(result), nl=False)
+        click.echo(_statistics(result, output_format), nl=False)
     else:
         click.echo(reporter(output_format)(result, use_color), nl=False, color=use_color)
     if verbose:
         timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
         click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
 
+    # A path that does not exist is a command-line error: it wins over findings and --exit-zero.
+    if result.missing_paths:
+        sys.exit(EXIT_ERROR)
     if any(f.rule == "LL000" for f in result.findings) and not exit_zero:
         sys.exit(EXIT_ERROR)
     threshold = Severity.parse(fail_on)
     if not exit_zero and any(f.severity >= threshold for f in result.findings):
         sys.exit(EXIT_FINDINGS)
-    missing = [s for s in result.skipped if s.reason == "no such file or directory"]
-    if missing and not exit_zero:
-        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)
 
 
@@ -207,28 +217,50 @@ def _report_fixes(result, mode: str) -> None:
         click.echo(f"Fixed {plural(result.fixed, 'finding')} in {files}.", err=True)
 
 
-def _statistics(result) -> str:
+def _use_color(choice: str) -> bool:
+    """`--color always/never` wins; on `auto`, NO_COLOR then FORCE_COLOR (set and not empty, as
+    no-color.org and force-color.org say), then whether stdout is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def _statistics(result, output_format: str) -> str:
+    """Findings counted per rule, most first: a table, or with `--format json` a JSON list."""
     from collections import Counter
 
     from lambdalint.core.rule import all_rules
 
     rules = all_rules()
     counts = Counter(f.rule for f in result.findings)
-    lines = [
-        f"{count:5d}  {rule}  {rules[rule].meta.name if rule in rules else ''}"
+    rows = [
+        (rule, rules[rule].meta.name if rule in rules else "", count)
         for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
+    if output_format == "json":
+        import json
+
+        items = [{"rule": rule, "name": name, "count": count} for rule, name, count in rows]
+        return json.dumps(items, indent=2) + "\n"
+    lines = [f"{count:5d}  {rule}  {name}" for rule, name, count in rows]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--all", "show_all", is_flag=True, help="Include the engine's own rules (LL0xx).")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Also list the rules that are off by default."
+)
 def rules(output_format: str, show_all: bool) -> None:
-    """List every rule: id, name, severity, default, summary."""
+    """List the rules a default run checks (id, name, severity, default, summary); --all lists
+    every rule, including those off by default."""
     from lambdalint.core.rule import all_rules
 
-    metas = [cls.meta for cls in all_rules().values()]
+    metas = [cls.meta for cls in all_rules().values() if show_all or cls.meta.default]
     if output_format == "json":
         import json
 

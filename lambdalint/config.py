@@ -33,6 +33,7 @@ KNOWN_KEYS = {
     "src",
     "max-file-size",
     "options",
+    "as-of",
 }
 
 
@@ -226,6 +227,9 @@ def _settings_from_table(table: dict, path: Path, text: str, prefix: str) -> Set
         raise fail("max-file-size", "expected a positive number of bytes")
     settings.max_file_size = size
 
+    if "as-of" in table:
+        settings.as_of = _date(table["as-of"], lambda message: fail("as-of", message))
+
     options = table.get("options", {})
     if not isinstance(options, dict):
         raise fail("options", "expected a table of rule = { option = value }")
@@ -241,6 +245,18 @@ def _settings_from_table(table: dict, path: Path, text: str, prefix: str) -> Set
                 raise fail("options", f"{rule_id} has no option {name!r}")
         settings.options[rule_id] = dict(values)
     return settings
+
+
+def _date(value: Any, fail) -> datetime.date:
+    """A TOML date (`as-of = 2026-01-01`) or the same written as a string."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise fail("expected a date, YYYY-MM-DD")
 
 
 def _line_of_key(text: str, key: str) -> int | None:

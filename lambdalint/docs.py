@@ -50,7 +50,8 @@ class Example:
 
 def examples(path: Path) -> list[Example]:
     """Bad, good and fixed examples of one page. Blocks with `file=` right after each other form
-    one multi-file project; a block's `# expect: LLxxx` marks a line that must get a finding."""
+    one multi-file project; a block's `# expect: LLxxx` marks a line that must get a finding
+    (`expect=4,10` in the info string marks lines 4 and 10 for the page's rule)."""
     rule = path.stem
     found: list[Example] = []
     current: Example | None = None
@@ -78,6 +79,9 @@ def examples(path: Path) -> list[Example]:
         filename = filename or _default_name(language)
         body = match.group("body")
         current.files[filename] = body
+        # JSON has no comments: its blocks name their marked lines in the info string instead.
+        for number in filter(None, attributes.get("expect", "").split(",")):
+            current.expected.append((filename, int(number), rule))
         for number, line in enumerate(body.splitlines(), start=1):
             expect = EXPECT.search(line)
             if expect:

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from lambdalint.cli import main
+from lambdalint.core.rule import all_rules
 
 BAD = "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
 GOOD = "import boto3\n\ns3 = boto3.client('s3')\n\ndef handler(event, context):\n    return s3\n"
@@ -125,13 +126,36 @@ def test_missing_path_is_an_error(project):
     assert result.exit_code == 2 and "nope.py" in result.output
 
 
-def test_rules_lists_the_catalog(project):
+def test_missing_directory_is_an_error_line_and_never_a_pass(project):
+    project({"app.py": GOOD})
+    result = CliRunner().invoke(main, ["check", "nope/"])
+    assert result.exit_code == 2
+    assert "lambdalint: error: nope: no such file or directory" in result.output
+    assert "passed" not in result.output
+    assert result.output.splitlines()[-1] == "No findings in 0 files checked; 1 path not found."
+
+
+def test_missing_path_wins_over_findings_and_exit_zero(project):
+    project({"app.py": BAD})
+    result = CliRunner().invoke(main, ["check", "app.py", "nope.py"])
+    assert result.exit_code == 2
+    assert "app.py:4:12: LL101" in result.output
+    assert result.output.splitlines()[-1].endswith("in 1 file. 1 path not found.")
+    assert CliRunner().invoke(main, ["check", "--exit-zero", "nope.py"]).exit_code == 2
+
+
+def test_rules_lists_the_default_rules_and_all_of_them_with_all(project):
     output = invoke("rules").output
     assert "LL101  client-in-handler" in output and "warning" in output
-    items = json.loads(invoke("rules", "--format", "json").output)
+    assert "LL002" not in output and "LL110" not in output
+    every = invoke("rules", "--all").output
+    assert "LL101  client-in-handler" in every and "LL110  sdk-default-timeouts" in every
+    assert len(every.splitlines()) == len(all_rules())
+    items = json.loads(invoke("rules", "--all", "--format", "json").output)
     assert {"id": "LL002", "default": False}.items() <= next(
         i for i in items if i["id"] == "LL002"
     ).items()
+    assert "LL002" not in {i["id"] for i in json.loads(invoke("rules", "--format", "json").output)}
 
 
 def test_explain_by_id_and_by_name(project):
@@ -145,6 +169,39 @@ def test_explain_by_id_and_by_name(project):
 def test_statistics(project):
     project({"app.py": BAD, "b.py": BAD})
     assert invoke("check", "--statistics").output.split() == ["2", "LL101", "client-in-handler"]
+
+
+def test_statistics_as_json(project):
+    project({"app.py": BAD, "b.py": BAD})
+    output = invoke("check", "--statistics", "--format", "json").output
+    assert json.loads(output) == [{"rule": "LL101", "name": "client-in-handler", "count": 2}]
+
+
+@pytest.mark.parametrize(
+    ("env", "flag", "coloured"),
+    [
+        ({"NO_COLOR": "1"}, "auto", False),
+        ({"FORCE_COLOR": "1"}, "auto", True),
+        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, "auto", False),
+        ({"NO_COLOR": ""}, "auto", False),  # not a terminal, and an empty NO_COLOR means unset
+        ({"FORCE_COLOR": "1"}, "never", False),
+        ({"NO_COLOR": "1"}, "always", True),
+    ],
+)
+def test_no_color_and_force_color(project, monkeypatch, env, flag, coloured):
+    project({"app.py": BAD})
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert ("\x1b[" in invoke("check", "--color", flag).output) is coloured
+
+
+def test_command_line_select_resets_the_configured_extend_select(project):
+    project({"app.py": BAD, "lambdalint.toml": 'extend-select = ["LL101"]\n'})
+    assert invoke("check", "--select", "LL102").exit_code == 0
+    assert invoke("check", "--select", "LL102", "--extend-select", "LL101").exit_code == 1
+    assert invoke("check").exit_code == 1
 
 
 def test_module_entry_point_prints_the_version():

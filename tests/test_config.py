@@ -94,3 +94,18 @@ def test_isolated_ignores_configuration(tmp_path, monkeypatch):
 def test_explicit_config_file(tmp_path):
     config = write(tmp_path / "custom" / "lint.toml", "ignore = ['LL101']\n")
     assert load_settings([tmp_path], config=config).ignore == ["LL101"]
+
+
+@pytest.mark.parametrize("value", ["2026-01-01", '"2026-01-01"'])
+def test_as_of_is_a_date(tmp_path, value):
+    import datetime
+
+    config = write(tmp_path / "lambdalint.toml", f"as-of = {value}\n")
+    assert read_config(config).as_of == datetime.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize("value", ['"soon"', "2026-01-01T00:00:00", "20260101"])
+def test_as_of_that_is_not_a_date_is_an_error(tmp_path, value):
+    config = write(tmp_path / "lambdalint.toml", f"\nas-of = {value}\n")
+    with pytest.raises(ConfigError, match=r"lambdalint.toml:2: as-of: expected a date"):
+        read_config(config)

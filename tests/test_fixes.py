@@ -279,6 +279,20 @@ def test_diff_writes_nothing_and_exits_1(project):
     assert '-    s3 = boto3.client("s3")\n' in outcome.stdout
 
 
+def test_diff_of_a_file_without_final_newline_ends_before_its_summary(project):
+    (project / "app.py").write_text(
+        "import boto3\n\n\ndef handler(event, context):\n    s3 = boto3.client('s3')\n"
+        "    sqs = boto3.client('sqs')\n    s3.list_buckets()\n    sqs.list_queues()\n"
+        '    return {"ok": True}'
+    )
+    outcome = check("--diff", "--select", "LL101", ".")
+    assert outcome.exit_code == 1, outcome.output
+    # As ruff: the diff on stdout, then the summary on stderr; a terminal shows them in that order.
+    assert outcome.output.endswith(
+        '     return {"ok": True}\n\\ No newline at end of file\nWould fix 2 findings in 1 file.\n'
+    )
+
+
 def test_diff_with_nothing_to_fix_exits_0(project):
     (project / "app.py").write_text("def lambda_handler(event, context):\n    return 1\n")
     outcome = check("--diff", "--select", "LL101", ".")

@@ -22,6 +22,7 @@ def git(*args: str, cwd: Path) -> str:
     return subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_hook_fails_on_ll101_and_passes_after_the_fix(tmp_path):
     if not (CHECKOUT / ".git").exists():

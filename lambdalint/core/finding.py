@@ -79,6 +79,10 @@ class Finding:
         return (span.path, span.line, span.column, self.rule, self.message)
 
 
+# The reason a path given on the command line is skipped when it does not exist: an error.
+PATH_NOT_FOUND = "no such file or directory"
+
+
 @dataclass
 class Skipped:
     path: str
@@ -93,3 +97,7 @@ class RunResult:
     files_checked: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def missing_paths(self) -> list[str]:
+        return [skipped.path for skipped in self.skipped if skipped.reason == PATH_NOT_FOUND]

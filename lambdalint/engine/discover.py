@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lambdalint.config import Settings, path_matches
-from lambdalint.core.finding import Skipped
+from lambdalint.core.finding import PATH_NOT_FOUND, Skipped
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -169,7 +169,7 @@ def discover(paths: list[Path], settings: Settings) -> tuple[list[SourceFile], l
     for given in paths:
         absolute = given.resolve() if given.exists() else given.absolute()
         if not given.exists():
-            skipped.append(Skipped(display_path(absolute), "no such file or directory"))
+            skipped.append(Skipped(display_path(absolute), PATH_NOT_FOUND))
             continue
         if absolute.is_file():
             kind = kind_of(absolute)

@@ -11,6 +11,11 @@ def plural(count: int, word: str) -> str:
 
 def summary(result: RunResult) -> str:
     findings = result.findings
+    missing = len(result.missing_paths)
+    # A path that does not exist was not checked: never call that a pass.
+    not_found = f" {plural(missing, 'path')} not found." if missing else ""
+    if not findings and missing:
+        return f"No findings in {plural(result.files_checked, 'file')} checked;{not_found}"
     if not findings:
         return f"All checks passed ({plural(result.files_checked, 'file')} checked)."
     counts = {severity: 0 for severity in Severity}
@@ -20,5 +25,5 @@ def summary(result: RunResult) -> str:
     return (
         f"Found {plural(len(findings), 'finding')} ({plural(counts[Severity.ERROR], 'error')}, "
         f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]} info) "
-        f"in {plural(files, 'file')}."
+        f"in {plural(files, 'file')}.{not_found}"
     )
