@@ -25,6 +25,7 @@ from lambdalint.core.finding import Related
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import CallEdge, CallFact, FunctionFact, ModuleFacts
 from lambdalint.model import Function, Resource, Template
+from lambdalint.model.index import ModelIndex
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,23 @@ class TemplateContext:
     template: Template
     templates: list[Template] = field(default_factory=list)
     as_of: datetime.date = field(default_factory=datetime.date.today)
+    # One index for the whole run (the engine passes the same object to every context), so
+    # rules that pair resources across templates stay linear in the number of templates.
+    shared_index: ModelIndex | None = None
+
+    @property
+    def index(self) -> ModelIndex:
+        if self.shared_index is None:
+            others = (
+                self.templates
+                if self.template in self.templates
+                else [
+                    self.template,
+                    *self.templates,
+                ]
+            )
+            self.shared_index = ModelIndex.build(others)
+        return self.shared_index
 
     def resources(self) -> list[Resource]:
         t = self.template

@@ -10,6 +10,7 @@ from lambdalint.config import Settings
 from lambdalint.core.finding import Finding
 from lambdalint.core.rule import TemplateRule, expand_selector
 from lambdalint.model import Resource, Template
+from lambdalint.model.index import ModelIndex
 
 
 def check_templates(
@@ -20,8 +21,9 @@ def check_templates(
     templates: list[Template] = [r.template for r in results if isinstance(r.template, Template)]
     as_of = settings.as_of or datetime.date.today()
     findings: list[Finding] = []
+    index = ModelIndex.build(templates)
     for template in templates:
-        context = TemplateContext(template, templates, as_of)
+        context = TemplateContext(template, templates, as_of, index)
         suppressed = _suppressions(context.resources())
         for rule in rules:
             try:
