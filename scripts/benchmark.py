@@ -1,57 +1,290 @@
-"""Files per second of a full `lambdalint check` on a tree (a script, never a timed test).
+"""Whole-process timings of `lambdalint check`, for the README's speed table (a script, never a
+timed test).
 
-python scripts/benchmark.py PATH [--repeat N] [--select LL1]
+    python scripts/benchmark.py                    # generated trees of two sizes + growth inputs
+    python scripts/benchmark.py --tree PATH        # also a real tree (e.g. a git checkout)
+    python scripts/benchmark.py --repeat 5 --skip-growth
+
+For each tree: cold (`--no-cache`), warm with nothing changed, warm with one handler changed,
+a pre-commit style run on two changed files, the peak RSS of the cold run, and the same tree
+through pythaw, cfn-lint (+ cfn-lint-serverless) and checkov when they are installed, with
+ratios. Growth inputs (one template of N functions, one module of N functions, at N and 2N)
+show whether a step is worse than linear. Every figure is the median of `--repeat` runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from lambdalint.config import Settings
-from lambdalint.engine.discover import discover
-from lambdalint.engine.run import run
+LAMBDALINT = [sys.executable, "-m", "lambdalint", "check", "--exit-zero", "--format", "concise"]
+
+HANDLER = """\
+import json
+import os
+
+import boto3
+
+from shared.store import save
+
+TABLE = os.environ["TABLE"]
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    sqs = boto3.client("sqs")
+    for record in event["Records"]:
+        body = json.loads(record["body"])
+        save(TABLE, body)
+        sqs.send_message(QueueUrl=os.environ["QUEUE"], MessageBody=json.dumps(body))
+    return {{"statusCode": 200, "body": json.dumps({{"service": {n}}})}}
+"""
+
+STORE = """\
+import boto3
+
+
+def save(table, item):
+    boto3.resource("dynamodb").Table(table).put_item(Item=item)
+"""
+
+CDK_APP = """\
+from aws_cdk import App, Stack, aws_lambda as lambda_
+
+
+class Service{n}(Stack):
+    def __init__(self, scope, name):
+        super().__init__(scope, name)
+        lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                         code=lambda_.Code.from_asset("src"))
+
+
+App().synth()
+"""
+
+TEST = """\
+from unittest import mock
+
+import app
+
+
+def test_handler():
+    with mock.patch("boto3.client"):
+        assert app.handler({{"Records": []}}, None)["statusCode"] == 200
+"""
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Timeout: 10
+Resources:
+{functions}
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}]
+      KeySchema: [{{AttributeName: id, KeyType: HASH}}]
+      BillingMode: PAY_PER_REQUEST
+  Queue:
+    Type: AWS::SQS::Queue
+"""
+
+FUNCTION = """\
+  Fn{i}:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+          QUEUE: !Ref Queue
+      Policies:
+        - DynamoDBCrudPolicy: {{TableName: !Ref Table}}
+      Events:
+        Jobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Queue.Arn
+"""
+
+
+def generate_tree(root: Path, services: int) -> Path:
+    """A tree shaped like the public sample collections: per service a SAM template, a
+    handler package with a shared helper, a CDK app and a test, in one git repository."""
+    for n in range(services):
+        service = root / f"service{n:04d}"
+        (service / "src" / "shared").mkdir(parents=True)
+        (service / "tests").mkdir()
+        (service / "src" / "app.py").write_text(HANDLER.format(n=n))
+        (service / "src" / "shared" / "__init__.py").write_text("")
+        (service / "src" / "shared" / "store.py").write_text(STORE)
+        (service / "cdk_app.py").write_text(CDK_APP.format(n=n))
+        (service / "tests" / "test_app.py").write_text(TEST)
+        functions = "".join(FUNCTION.format(i=i) for i in range(3))
+        (service / "template.yaml").write_text(TEMPLATE.format(functions=functions))
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "tree")
+    return root
+
+
+def generate_growth(root: Path, size: int) -> tuple[Path, Path]:
+    """One template of `size` functions and one module of `size` functions."""
+    template_dir = root / f"template-{size}"
+    template_dir.mkdir(parents=True)
+    functions = "".join(FUNCTION.format(i=i) for i in range(size))
+    (template_dir / "template.yaml").write_text(TEMPLATE.format(functions=functions))
+    module_dir = root / f"module-{size}"
+    module_dir.mkdir(parents=True)
+    body = ["import boto3\n"]
+    for i in range(size):
+        body.append(f"\ndef helper_{i}(event):\n    return boto3.client('s3').list_buckets()\n")
+    body.append("\ndef handler(event, context):\n")
+    body += [f"    helper_{i}(event)\n" for i in range(0, size, max(size // 100, 1))]
+    (module_dir / "app.py").write_text("".join(body))
+    return template_dir, module_dir
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True)
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time and peak RSS (MB) of one whole process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, _, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss // 1024
+
+
+def median_of(repeat: int, step: Callable[[], tuple[float, int]]) -> tuple[float, int]:
+    runs = [step() for _ in range(repeat)]
+    return statistics.median(t for t, _ in runs), max(rss for _, rss in runs)
+
+
+def handlers_of(tree: Path) -> list[Path]:
+    listed = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=tree, capture_output=True, text=True, check=False
+    ).stdout.split()
+    found = [tree / name for name in listed if name.endswith("app.py")]
+    return found or sorted(tree.rglob("*.py"))[:2]
+
+
+def touch(path: Path, counter: list[int]) -> None:
+    counter[0] += 1
+    path.write_text(path.read_text() + f"\n# benchmark edit {counter[0]}\n")
+
+
+def measure_tree(tree: Path, repeat: int) -> dict[str, tuple[float, int]]:
+    """Cold, warm, one handler changed and pre-commit timings of lambdalint on `tree`."""
+    cache = tree / ".lambdalint_cache"
+    rows: dict[str, tuple[float, int]] = {}
+    rows["cold"] = median_of(repeat, lambda: timed([*LAMBDALINT, "--no-cache", "."], tree))
+    shutil.rmtree(cache, ignore_errors=True)
+    timed([*LAMBDALINT, "."], tree)  # fill the cache
+    rows["warm"] = median_of(repeat, lambda: timed([*LAMBDALINT, "."], tree))
+    changed = handlers_of(tree)[:2]
+    originals = {path: path.read_text() for path in changed}
+    counter = [0]
+
+    def one_changed() -> tuple[float, int]:
+        touch(changed[0], counter)
+        return timed([*LAMBDALINT, "."], tree)
+
+    def pre_commit() -> tuple[float, int]:
+        for path in changed:
+            touch(path, counter)
+        return timed([*LAMBDALINT, *(str(p.relative_to(tree)) for p in changed)], tree)
+
+    try:
+        rows["one handler changed"] = median_of(repeat, one_changed)
+        rows["pre-commit, 2 files"] = median_of(repeat, pre_commit)
+    finally:
+        for path, text in originals.items():
+            path.write_text(text)
+    return rows
+
+
+PEERS = {
+    "pythaw": lambda tree: ["pythaw", str(tree)],
+    "cfn-lint": lambda tree: ["cfn-lint", "--non-zero-exit-code", "none", str(tree / "**/*.yaml")],
+    "checkov": lambda tree: ["checkov", "-d", str(tree), "--quiet", "--compact"],
+}
+
+
+def measure_peers(tree: Path, repeat: int) -> dict[str, tuple[float, int]]:
+    rows = {}
+    for name, command in PEERS.items():
+        if shutil.which(name) is None:
+            continue
+        rows[name] = median_of(repeat, lambda command=command: timed(command(tree), tree))
+    return rows
+
+
+def report(title: str, rows: dict[str, tuple[float, int]], peers: dict) -> None:
+    print(f"\n{title}")
+    print(f"  {'run':24} {'seconds':>8} {'peak MB':>8}" + "".join(f" {'/' + p:>10}" for p in peers))
+    for name, (seconds, rss) in rows.items():
+        ratios = "".join(f" {seconds / peers[p][0]:>9.2f}x" for p in peers)
+        print(f"  {name:24} {seconds:8.2f} {rss:8d}{ratios}")
+    for name, (seconds, rss) in peers.items():
+        print(f"  {name + ' (peer)':24} {seconds:8.2f} {rss:8d}")
+
+
+def growth(root: Path, size: int, repeat: int) -> None:
+    print(f"\ngrowth (cold, --no-cache): N and 2N, ratio 2.0 means linear (N={size})")
+    for kind, index in (("one template of N functions", 0), ("one module of N functions", 1)):
+        times = []
+        for n in (size, 2 * size):
+            target = generate_growth(root / f"{kind[:10].strip()}-{n}", n)[index]
+            times.append(
+                median_of(repeat, lambda t=target: timed([*LAMBDALINT, "--no-cache", "."], t))[0]
+            )
+        print(
+            f"  {kind:32} {times[0]:7.2f} s -> {times[1]:7.2f} s  ratio {times[1] / times[0]:.2f}"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("path", type=Path)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--select", action="append", help="rules (default: the default set)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--tree", type=Path, action="append", default=[], help="a real tree")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--services", type=int, default=100, help="generated tree size (and 2x)")
+    parser.add_argument("--growth-size", type=int, default=2500, help="N for the growth inputs")
+    parser.add_argument("--skip-generated", action="store_true")
+    parser.add_argument("--skip-growth", action="store_true")
     args = parser.parse_args()
 
-    # Cold runs: no cache, every file parsed. The cache's effect is measured once at the end.
-    settings = Settings(root=args.path.resolve(), select=args.select, cache=False)
-    sources, skipped = discover([args.path], settings)
-    kinds: dict[str, int] = {}
-    lines = 0
-    for source in sources:
-        kinds[source.kind] = kinds.get(source.kind, 0) + 1
-        if source.kind == "python":
-            lines += source.path.read_bytes().count(b"\n")
-    print(f"{len(sources)} files {kinds}, {lines} Python lines; {len(skipped)} trees skipped")
-
-    durations = []
-    findings = 0
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        result = run([args.path], settings)
-        durations.append(time.perf_counter() - started)
-        findings = len(result.findings)
-    best, median = min(durations), statistics.median(durations)
-    print(f"best {best:.2f} s, median {median:.2f} s over {args.repeat} runs; {findings} findings")
-    print(f"{len(sources) / best:.0f} files/s, {lines / best:.0f} Python lines/s (best run)")
-    print(
-        "phases of the last run: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
-    )
-
-    settings.cache = True
-    run([args.path], settings)  # fill the cache
-    started = time.perf_counter()
-    run([args.path], settings)
-    print(f"with a warm cache: {time.perf_counter() - started:.2f} s")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, repeat {args.repeat}")
+    with tempfile.TemporaryDirectory(prefix="lambdalint-bench-") as scratch:
+        root = Path(scratch)
+        if not args.skip_generated:
+            for services in (args.services, 2 * args.services):
+                tree = generate_tree(root / f"tree-{services}", services)
+                peers = measure_peers(tree, args.repeat)
+                report(
+                    f"generated tree, {services} services", measure_tree(tree, args.repeat), peers
+                )
+        for tree in args.tree:
+            peers = measure_peers(tree.resolve(), args.repeat)
+            report(f"tree {tree}", measure_tree(tree.resolve(), args.repeat), peers)
+        if not args.skip_growth:
+            growth(root, args.growth_size, args.repeat)
 
 
 if __name__ == "__main__":
