@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from lambdalint.config import Settings, path_matches
 from lambdalint.core.finding import PATH_NOT_FOUND, Skipped
+from lambdalint.frontends.registry import frontend_for
+from lambdalint.sources import SourceFile, display_path
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -44,36 +45,12 @@ VENDORED_PACKAGES = frozenset(
     sqlalchemy tenacity typing_inspection urllib3 wrapt yaml yarl
     """.split()  # noqa: SIM905 - a word list reads better than 67 quoted strings
 )
-PYTHON_SUFFIXES = frozenset({".py"})
-TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
-TERRAFORM_SUFFIXES = frozenset({".tf"})
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path  # absolute
-    display: str  # relative to the working directory when below it, POSIX separators
-    kind: str  # "python", "template", "terraform"
-    scan_root: Path  # the directory the file was found under, the limit for import lookups
-    explicit: bool  # named on the command line
 
 
 def kind_of(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix in PYTHON_SUFFIXES:
-        return "python"
-    if suffix in TEMPLATE_SUFFIXES:
-        return "template"
-    if suffix in TERRAFORM_SUFFIXES:
-        return "terraform"
-    return None
-
-
-def display_path(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The kind of the frontend that claims a file by its name, None when none does."""
+    frontend = frontend_for(path)
+    return frontend.kind if frontend is not None else None
 
 
 def is_vendored_dir(directory: Path, names: list[str]) -> str | None:

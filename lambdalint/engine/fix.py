@@ -27,9 +27,8 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
-from lambdalint.engine.discover import SourceFile
-from lambdalint.engine.work import source_encoding
 from lambdalint.frontends.python.parse import NodeLocator, PythonSyntaxError, parse_module
+from lambdalint.sources import SourceFile, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
 NEWLINE = re.compile(r"\r\n|\r|\n")

@@ -14,18 +14,12 @@ from lambdalint.config import Settings
 from lambdalint.core.finding import Finding, Fix, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_rules
 from lambdalint.core.span import NodeRef, Span
-from lambdalint.engine.discover import SourceFile, discover
+from lambdalint.engine.discover import discover
 from lambdalint.engine.pool import map_files
 from lambdalint.engine.suppress import apply_suppressions
-from lambdalint.engine.work import (
-    FileResult,
-    analyse_file,
-    cached_result,
-    module_name,
-    parse_error,
-    read_text,
-)
+from lambdalint.engine.work import FileResult, analyse_file, cached_result
 from lambdalint.model import Template
+from lambdalint.sources import SourceFile, read_text
 
 if TYPE_CHECKING:
     from lambdalint.engine.fix import FixRequest, FixSession
@@ -131,16 +125,9 @@ def run(
 
 def reanalyse(result: FileResult, text: str) -> FileResult:
     """A Python file analysed again from text held in memory (fixed, not yet written)."""
-    from lambdalint.frontends.python.comments import python_directives
-    from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
+    from lambdalint.frontends.python.analyse import analyse
 
-    source = result.source
-    fresh = FileResult(source, directives=python_directives(text, source.display))
-    try:
-        fresh.facts = extract_facts(text, source.display, module_name(source.path))
-    except PythonSyntaxError as exc:
-        fresh.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
-    return fresh
+    return FileResult(result.source).take(analyse(result.source, text))
 
 
 def analyse_files(

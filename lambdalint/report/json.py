@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from lambdalint.core.finding import Fix, RunResult
 from lambdalint.core.rule import all_rules
-from lambdalint.engine.work import source_encoding
+from lambdalint.sources import display_text
 
 NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -29,11 +28,8 @@ class _Positions:
 
 
 def _line_starts(path: str) -> list[int] | None:
-    try:
-        data = Path(path).read_bytes()
-        kind = "python" if path.endswith(".py") else "other"
-        text = data.decode(source_encoding(kind, data)).removeprefix("\ufeff")
-    except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+    text = display_text(path)
+    if text is None:
         return None
     return [0] + [match.end() for match in NEWLINE.finditer(text)]
 
