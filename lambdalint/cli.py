@@ -119,7 +119,7 @@ def check(
 ) -> None:
     """Check files and directories (default: the current directory)."""
     from lambdalint.config import ConfigError, load_settings
-    from lambdalint.core.finding import PATH_NOT_FOUND, Severity
+    from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver, Severity
     from lambdalint.engine.run import run
     from lambdalint.report import reporter
 
@@ -159,10 +159,12 @@ def check(
 
     for path in result.missing_paths:
         click.echo(f"lambdalint: error: {path}: {PATH_NOT_FOUND}", err=True)
-    if verbose:
-        for skipped in result.skipped:
-            if skipped.reason != PATH_NOT_FOUND:
-                click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    for skipped in result.skipped:
+        if isinstance(skipped, PassedOver):
+            if verbose or skipped.explicit:
+                click.echo(f"lambdalint: passed over {skipped.path}: {skipped.reason}", err=True)
+        elif verbose and skipped.reason != PATH_NOT_FOUND:
+            click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
     if fixes is not None:
         if fixes.mode == "diff":
             # As ruff: the diff, then what it would fix (stdout and stderr meet on a terminal).

@@ -90,12 +90,19 @@ class Skipped:
 
 
 @dataclass
+class PassedOver(Skipped):
+    """A file no frontend analyses (by its name, or by its content once read): not checked."""
+
+    explicit: bool = False  # named on the command line, so the user is told even without -v
+
+
+@dataclass
 class RunResult:
     """Everything reporters and the CLI see."""
 
     findings: list[Finding] = field(default_factory=list)
-    files_checked: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
+    files_checked: int = 0  # files a frontend analysed, among those reported on
+    skipped: list[Skipped] = field(default_factory=list)  # PassedOver entries among them
     timings: dict[str, float] = field(default_factory=dict)
 
     @property

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 from lambdalint.config import Settings, path_matches
-from lambdalint.core.finding import PATH_NOT_FOUND, Skipped
-from lambdalint.frontends.registry import frontend_for
+from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver, Skipped
+from lambdalint.frontends.registry import frontend_for, why_unclaimed
 from lambdalint.sources import SourceFile, display_path
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -150,7 +150,9 @@ def discover(paths: list[Path], settings: Settings) -> tuple[list[SourceFile], l
             continue
         if absolute.is_file():
             kind = kind_of(absolute)
-            if kind and not _excluded(absolute, settings) and absolute not in files:
+            if kind is None:
+                skipped.append(PassedOver(display_path(absolute), why_unclaimed(absolute), True))
+            elif not _excluded(absolute, settings) and absolute not in files:
                 # Imports are looked up as far up as the project root, not just the file's folder.
                 root = settings.root if settings.root in absolute.parents else absolute.parent
                 files[absolute] = SourceFile(absolute, display_path(absolute), kind, root, True)
@@ -202,8 +204,11 @@ def _walk(top: Path, settings: Settings, skipped: list[Skipped]):
         dirnames[:] = kept
         for name in sorted(filenames):
             child = here / name
+            if _excluded(child, settings) or ignores.ignored(here, name, False):
+                continue
             kind = kind_of(child)
-            if kind is None or _excluded(child, settings) or ignores.ignored(here, name, False):
+            if kind is None:
+                skipped.append(PassedOver(display_path(child), why_unclaimed(child)))
                 continue
             yield SourceFile(child, display_path(child), kind, top, False)
 

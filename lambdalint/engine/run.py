@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from lambdalint.api import CodeContext, LinkedFunction, ModuleFile, ProjectContext
 from lambdalint.config import Settings
-from lambdalint.core.finding import Finding, Fix, RunResult, Severity, Skipped
+from lambdalint.core.finding import Finding, Fix, PassedOver, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_rules
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.discover import discover
@@ -99,7 +99,13 @@ def run(
     mark = time.perf_counter()
     findings = lint(results)
     timings["rules"] = time.perf_counter() - mark
-    result = RunResult(findings=findings, files_checked=len(reported), skipped=skipped)
+    passed_over = [
+        PassedOver(r.source.display, r.passed_over, r.source.explicit)
+        for r in results
+        if r.passed_over and r.source.display in reported
+    ]
+    checked = sum(1 for r in results if not r.passed_over and r.source.display in reported)
+    result = RunResult(findings=findings, files_checked=checked, skipped=skipped + passed_over)
     if session is not None:
         from lambdalint.engine.fix import finish, fix_rounds
 
