@@ -104,6 +104,9 @@ class RunResult:
     files_checked: int = 0  # files a frontend analysed, among those reported on
     skipped: list[Skipped] = field(default_factory=list)  # PassedOver entries among them
     timings: dict[str, float] = field(default_factory=dict)
+    # Texts that were held in memory (stdin, an editor), by reported path, as they are after any
+    # fixes: reporters show these instead of the files on disk.
+    texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def missing_paths(self) -> list[str]:

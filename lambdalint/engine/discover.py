@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.config import Settings, path_matches
 from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver, Skipped
 from lambdalint.frontends.registry import frontend_for, why_unclaimed
-from lambdalint.sources import SourceFile, display_path
+from lambdalint.sources import Overlay, SourceFile, display_path
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -140,26 +141,37 @@ def _compile_ignore(text: str):
         return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def discover(paths: list[Path], settings: Settings) -> tuple[list[SourceFile], list[Skipped]]:
+def discover(
+    paths: list[Path], settings: Settings, overlay: Overlay | None = None
+) -> tuple[list[SourceFile], list[Skipped]]:
+    """The files a run reads under `paths`, and what it leaves alone. A path held in `overlay`
+    (absolute) is a file whether or not it exists on disk, and carries its text from there."""
+    overlay = overlay or {}
     files: dict[Path, SourceFile] = {}
     skipped: list[Skipped] = []
     for given in paths:
-        absolute = given.resolve() if given.exists() else given.absolute()
-        if not given.exists():
+        absolute = given.resolve()
+        if absolute in overlay or absolute.is_file():
+            _add_named(absolute, settings, files, skipped)
+        elif not absolute.exists():
             skipped.append(Skipped(display_path(absolute), PATH_NOT_FOUND))
-            continue
-        if absolute.is_file():
-            kind = kind_of(absolute)
-            if kind is None:
-                skipped.append(PassedOver(display_path(absolute), why_unclaimed(absolute), True))
-            elif not _excluded(absolute, settings) and absolute not in files:
-                # Imports are looked up as far up as the project root, not just the file's folder.
-                root = settings.root if settings.root in absolute.parents else absolute.parent
-                files[absolute] = SourceFile(absolute, display_path(absolute), kind, root, True)
-            continue
-        for source in _walk(absolute, settings, skipped):
-            files.setdefault(source.path, source)
-    return sorted(files.values(), key=lambda f: f.display), skipped
+        else:
+            for source in _walk(absolute, settings, skipped):
+                files.setdefault(source.path, source)
+    found = (replace(f, text=overlay[f.path]) if f.path in overlay else f for f in files.values())
+    return sorted(found, key=lambda f: f.display), skipped
+
+
+def _add_named(
+    path: Path, settings: Settings, files: dict[Path, SourceFile], skipped: list[Skipped]
+) -> None:
+    kind = kind_of(path)
+    if kind is None:
+        skipped.append(PassedOver(display_path(path), why_unclaimed(path), True))
+    elif not _excluded(path, settings) and path not in files:
+        # Imports are looked up as far up as the project root, not just the file's folder.
+        root = settings.root if settings.root in path.parents else path.parent
+        files[path] = SourceFile(path, display_path(path), kind, root, True)
 
 
 def _excluded(path: Path, settings: Settings) -> bool:

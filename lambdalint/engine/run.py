@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ from lambdalint.engine.pool import map_files
 from lambdalint.engine.suppress import apply_suppressions
 from lambdalint.engine.work import FileResult, analyse_file, cached_result
 from lambdalint.model import Template
-from lambdalint.sources import SourceFile, read_text
+from lambdalint.sources import Overlay, SourceFile, read_text
 
 if TYPE_CHECKING:
     from lambdalint.engine.fix import FixRequest, FixSession
@@ -37,10 +38,22 @@ def instantiate(settings: Settings, enabled: set[str]) -> list[Rule]:
 
 
 def run(
-    paths: list[Path], settings: Settings, verbose: bool = False, fixes: FixRequest | None = None
+    paths: list[Path],
+    settings: Settings,
+    verbose: bool = False,
+    fixes: FixRequest | None = None,
+    *,
+    overlay: Mapping[Path, str] | None = None,
 ) -> RunResult:
     """Lint `paths`. With `fixes`, rules also offer fixes, which are applied (in memory, then
-    written or diffed) as the request says; the findings returned are those that remain."""
+    written or diffed) as the request says; the findings returned are those that remain.
+
+    `overlay` maps file paths to texts held in memory (an editor's unsaved buffer, standard
+    input): those texts are read instead of the files on disk, which need not exist, for
+    analysis, caching (keyed by content) and fixes; such a file is never written, its fixed text
+    is returned in `RunResult.texts`. Name the overlay's paths in `paths` to report on them; the
+    rest of their project is read from disk as context."""
+    overlay = {Path(path).resolve(): text for path, text in (overlay or {}).items()}
     timings: dict[str, float] = {}
     started = time.perf_counter()
     enabled = settings.enabled_rules()
@@ -49,10 +62,10 @@ def run(
     template_rules = [rule for rule in rules if isinstance(rule, TemplateRule)]
     project_rules = [rule for rule in rules if isinstance(rule, ProjectRule)]
 
-    sources, skipped = discover(paths, settings)
+    sources, skipped = discover(paths, settings, overlay)
     reported = {source.display for source in sources}
     if settings.project_context and any(source.explicit for source in sources):
-        sources = with_project_context(sources, settings)
+        sources = with_project_context(sources, settings, overlay)
     timings["discover"] = time.perf_counter() - started
 
     mark = time.perf_counter()
@@ -106,6 +119,7 @@ def run(
     ]
     checked = sum(1 for r in results if not r.passed_over and r.source.display in reported)
     result = RunResult(findings=findings, files_checked=checked, skipped=skipped + passed_over)
+    result.texts = {s.display: s.text for s in sources if s.text and s.display in reported}
     if session is not None:
         from lambdalint.engine.fix import finish, fix_rounds
 
@@ -155,14 +169,16 @@ def analyse_files(
     return [found[position] for position in range(len(sources))]
 
 
-def with_project_context(sources: list[SourceFile], settings: Settings) -> list[SourceFile]:
+def with_project_context(
+    sources: list[SourceFile], settings: Settings, overlay: Overlay | None = None
+) -> list[SourceFile]:
     """The named files plus every other file of their project, which the cache makes cheap after
     the first run. The project is the configuration's directory or the git repository holding
     the first named file; with neither, nothing is added (never a whole home directory)."""
     root = project_root(sources[0].path, settings)
     if root is None or not any(root in source.path.parents for source in sources):
         return sources
-    context, _ = discover([root], settings)
+    context, _ = discover([root], settings, overlay)
     named = {source.path for source in sources}
     return sorted(
         [*sources, *(source for source in context if source.path not in named)],
