@@ -136,3 +136,11 @@ def test_source_file_in_memory_is_not_read_from_disk(tmp_path):
     assert read_text(source, 100) == ("x = 1\n", None)
     assert read_text(source, 3)[1].rule == "LL001"
     assert not Path(source.path).exists()
+
+
+def test_reporters_get_each_rules_page_under_the_configured_base(lint):
+    default = lint({"app.py": BAD}, select=["LL101"])
+    assert default.help_urls["LL101"].endswith("/rules/LL101.md")
+    based = lint({"app.py": BAD}, select=["LL101"], help_url_base="https://docs.example.com/r/")
+    assert based.help_urls["LL101"] == "https://docs.example.com/r/LL101.md"
+    assert set(based.help_urls) >= {"LL000", "LL001", "LL002", "LL101", "LL201"}

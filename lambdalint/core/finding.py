@@ -107,6 +107,8 @@ class RunResult:
     # Texts that were held in memory (stdin, an editor), by reported path, as they are after any
     # fixes: reporters show these instead of the files on disk.
     texts: dict[str, str] = field(default_factory=dict)
+    # Each rule's page, by id, under the configured `help-url-base`: what reporters link to.
+    help_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def missing_paths(self) -> list[str]:

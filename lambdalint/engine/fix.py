@@ -448,6 +448,7 @@ def finish(
         files_checked=base.files_checked,
         skipped=base.skipped,
         timings=base.timings,
+        help_urls=base.help_urls,
         texts={**base.texts, **{s.source.display: s.current for s in changed if s.source.text}},
         files_fixed=sorted(state.source.display for state in changed),
         dropped=list(session.dropped),

@@ -70,7 +70,7 @@ def run(
     session = _fix_session(fixes, plan)
     with clock("rules"):
         findings = check(linked, plan, found.reported, session)
-    result = summarise(found, results, findings)
+    result = summarise(found, results, findings, settings)
     if session is not None:
         with clock("fix"):
             result = fix(session, results, result, plan, found.reported)
@@ -272,8 +272,10 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(set(findings), key=Finding.sort_key)
 
 
-def summarise(found: Discovered, results: list[FileResult], findings: list[Finding]) -> RunResult:
-    """What was checked, what was passed over and why, and the findings."""
+def summarise(
+    found: Discovered, results: list[FileResult], findings: list[Finding], settings: Settings
+) -> RunResult:
+    """What was checked, what was passed over and why, the findings, and the rules' pages."""
     reported = [r for r in results if r.source.display in found.reported]
     passed_over = [
         PassedOver(r.source.display, r.passed_over, r.source.explicit)
@@ -285,6 +287,10 @@ def summarise(found: Discovered, results: list[FileResult], findings: list[Findi
         files_checked=sum(1 for r in reported if not r.passed_over),
         skipped=found.skipped + passed_over,
         texts={r.source.display: r.source.text for r in reported if r.source.text is not None},
+        help_urls={
+            rule_id: cls.meta.help_url(settings.help_url_base)
+            for rule_id, cls in all_rules().items()
+        },
     )
 
 
