@@ -94,6 +94,12 @@ def main() -> None:
     help="With named files, read only those (handler paths through other files are then unknown).",
 )
 @click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the text of this file from standard input and report it under this path; the "
+    "rest of its project is read from disk as context. With --fix, the fixed text is printed.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Tracebacks for internal errors, timings, skipped files."
 )
 def check(
@@ -115,15 +121,21 @@ def check(
     show_fixes: bool,
     no_cache: bool,
     no_project_context: bool,
+    stdin_filename: Path | None,
     verbose: bool,
 ) -> None:
     """Check files and directories (default: the current directory)."""
     from lambdalint.config import ConfigError, load_settings
-    from lambdalint.core.finding import PATH_NOT_FOUND, Severity
+    from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver
     from lambdalint.engine.run import run
     from lambdalint.report import reporter
 
-    targets = list(paths) or [Path(".")]
+    overlay = None
+    if stdin_filename is not None:
+        if paths:
+            raise click.UsageError("give either paths or --stdin-filename, not both")
+        overlay = {stdin_filename: click.get_text_stream("stdin").read()}
+    targets = list(paths) or ([stdin_filename] if stdin_filename else [Path(".")])
     if config is not None and not config.is_file():
         raise click.UsageError(f"--config: no such file: {config}")
     try:
@@ -150,7 +162,7 @@ def check(
 
     fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes)
     try:
-        result = run(targets, settings, verbose=verbose, fixes=fixes)
+        result = run(targets, settings, verbose=verbose, fixes=fixes, overlay=overlay)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 2
         if verbose:
             raise
@@ -159,11 +171,19 @@ def check(
 
     for path in result.missing_paths:
         click.echo(f"lambdalint: error: {path}: {PATH_NOT_FOUND}", err=True)
-    if verbose:
-        for skipped in result.skipped:
-            if skipped.reason != PATH_NOT_FOUND:
-                click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    for skipped in result.skipped:
+        if isinstance(skipped, PassedOver):
+            if verbose or skipped.explicit:
+                click.echo(f"lambdalint: passed over {skipped.path}: {skipped.reason}", err=True)
+        elif verbose and skipped.reason != PATH_NOT_FOUND:
+            click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
     if fixes is not None:
+        if fixes.mode == "apply" and stdin_filename is not None:
+            # As ruff does: the fixed text on stdout, what remains on stderr.
+            _report_fixes(result, fixes.mode)
+            click.echo(next(iter(result.texts.values()), overlay[stdin_filename]), nl=False)
+            click.echo(reporter("concise")(result, False), nl=False, err=True)
+            sys.exit(_exit_code(result, fail_on, exit_zero))
         if fixes.mode == "diff":
             # As ruff: the diff, then what it would fix (stdout and stderr meet on a terminal).
             click.echo(result.diff, nl=False)
@@ -181,15 +201,22 @@ def check(
         timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
         click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
 
+    sys.exit(_exit_code(result, fail_on, exit_zero))
+
+
+def _exit_code(result, fail_on: str, exit_zero: bool) -> int:
+    from lambdalint.core.finding import Severity
+
     # A path that does not exist is a command-line error: it wins over findings and --exit-zero.
     if result.missing_paths:
-        sys.exit(EXIT_ERROR)
-    if any(f.rule == "LL000" for f in result.findings) and not exit_zero:
-        sys.exit(EXIT_ERROR)
-    threshold = Severity.parse(fail_on)
-    if not exit_zero and any(f.severity >= threshold for f in result.findings):
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_OK)
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
+    if any(f.rule == "LL000" for f in result.findings):
+        return EXIT_ERROR
+    if any(f.severity >= Severity.parse(fail_on) for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool):

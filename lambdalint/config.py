@@ -6,12 +6,13 @@ import datetime
 import fnmatch
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lambdalint.core.finding import Severity
-from lambdalint.core.rule import all_rules, expand_selector
+from lambdalint.core.rule import DEFAULT_HELP_BASE, all_rules, expand_selector
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,20 +22,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 CONFIG_FILES = ("lambdalint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 
-KNOWN_KEYS = {
-    "select",
-    "ignore",
-    "extend-select",
-    "per-file-ignores",
-    "exclude",
-    "extend-exclude",
-    "severity",
-    "handlers",
-    "src",
-    "max-file-size",
-    "options",
-    "as-of",
-}
+# Larger files are not worth analysing, and a bigger limit would let one file exhaust memory.
+MAX_FILE_SIZE_LIMIT = 1 << 30
 
 
 class ConfigError(Exception):
@@ -64,6 +53,7 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     as_of: datetime.date | None = None  # the date date-dependent rules (LL204) evaluate at
+    help_url_base: str = DEFAULT_HELP_BASE  # where rule pages are published (help URLs)
     cache: bool = True  # reuse per-file results from .lambdalint_cache (--no-cache turns it off)
     # When files are named (pre-commit, editors), the rest of the project is read too so that
     # handler paths and templates that reach them are known; findings are reported for the
@@ -138,113 +128,207 @@ def load_settings(
 
 
 def read_config(path: Path) -> Settings:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the configuration: {exc}", path) from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        raise ConfigError(f"invalid TOML: {exc}", path, line) from None
+    """Settings from one configuration file; a ConfigError naming file, line and key for
+    anything it cannot use (never a traceback)."""
+    text = _read_text(path)
+    document = _parse_toml(text, path)
+    table, prefix = document, ""
     if path.name == "pyproject.toml":
-        table = document.get("tool", {}).get("lambdalint", {})
         prefix = "tool.lambdalint."
-    else:
-        table = document
-        prefix = ""
+        tool = document.get("tool", {})
+        if not isinstance(tool, dict):
+            raise _Table({}, path, text, "").fail("tool", "expected a table")
+        table = tool.get("lambdalint", {})
+        if not isinstance(table, dict):
+            raise _Table({}, path, text, "tool.").fail("lambdalint", "expected a table")
     return _settings_from_table(table, path, text, prefix)
 
 
-def _settings_from_table(table: dict, path: Path, text: str, prefix: str) -> Settings:
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(f"{prefix}{key}: {message}", path, _line_of_key(text, key))
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the configuration: {exc}", path) from None
 
-    unknown = sorted(set(table) - KNOWN_KEYS)
-    if unknown:
-        known = ", ".join(sorted(KNOWN_KEYS))
-        raise fail(unknown[0], f"unknown key (known keys: {known})")
 
-    settings = Settings(root=path.parent.resolve(), config_path=path)
+def _parse_toml(text: str, path: Path) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", path, line) from None
+    except RecursionError:
+        # The TOML parser recurses per nesting level: hundreds of nested arrays exhaust it.
+        raise ConfigError("invalid TOML: nested too deeply", path) from None
 
-    def rule_list(key: str) -> list[str]:
-        value = table.get(key, [])
+
+class _Table:
+    """One configuration table being read: its values, and how to name a key in an error (the
+    file, the key's line where the text shows it, the key's full path)."""
+
+    def __init__(self, table: dict, path: Path, text: str, prefix: str):
+        self.table, self.path, self.text, self.prefix = table, path, text, prefix
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        line = None
+        for part in reversed(key.split(".")):
+            line = line or _line_of_key(self.text, part)
+        return ConfigError(f"{self.prefix}{key}: {message}", self.path, line)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.table.get(key, default)
+
+    def rules(self, key: str, value: Any = None) -> list[str]:
+        """A list of rule selectors (a single string is a list of one)."""
+        value = self.table.get(key, []) if value is None else value
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(key, "expected a list of rule ids, names or prefixes")
+            raise self.fail(key, "expected a list of rule ids, names or prefixes")
         for selector in value:
             if not expand_selector(selector):
-                raise fail(key, f"unknown rule {selector!r}")
+                raise self.fail(key, f"unknown rule {selector!r}")
         return value
 
-    def string_list(key: str) -> list[str]:
-        value = table.get(key, [])
+    def strings(self, key: str) -> list[str]:
+        value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(key, "expected a list of strings")
+            raise self.fail(key, "expected a list of strings")
         return value
 
-    if "select" in table:
-        settings.select = rule_list("select")
-    settings.extend_select = rule_list("extend-select")
-    settings.ignore = rule_list("ignore")
-    settings.exclude = string_list("exclude") + string_list("extend-exclude")
-    settings.src = string_list("src")
-    settings.handlers = string_list("handlers")
+    def subtable(self, key: str, expected: str) -> dict:
+        value = self.table.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a table of {expected}")
+        return value
+
+
+def _settings_from_table(table: dict, path: Path, text: str, prefix: str) -> Settings:
+    reader = _Table(table, path, text, prefix)
+    unknown = sorted(set(table) - set(KEY_READERS))
+    if unknown:
+        known = ", ".join(sorted(KEY_READERS))
+        raise reader.fail(unknown[0], f"unknown key (known keys: {known})")
+    settings = Settings(root=path.parent.resolve(), config_path=path)
+    for key, read in KEY_READERS.items():
+        if key in table:
+            read(reader, settings)
+    return settings
+
+
+def _select(reader: _Table, settings: Settings) -> None:
+    settings.select = reader.rules("select")
+
+
+def _extend_select(reader: _Table, settings: Settings) -> None:
+    settings.extend_select = reader.rules("extend-select")
+
+
+def _ignore(reader: _Table, settings: Settings) -> None:
+    settings.ignore = reader.rules("ignore")
+
+
+def _exclude(reader: _Table, settings: Settings) -> None:
+    settings.exclude += reader.strings("exclude")
+
+
+def _extend_exclude(reader: _Table, settings: Settings) -> None:
+    settings.exclude += reader.strings("extend-exclude")
+
+
+def _src(reader: _Table, settings: Settings) -> None:
+    settings.src = reader.strings("src")
+
+
+def _handlers(reader: _Table, settings: Settings) -> None:
+    settings.handlers = reader.strings("handlers")
     for handler in settings.handlers:
         if ":" not in handler:
-            raise fail("handlers", f"{handler!r} is not of the form path/to/module.py:function")
+            raise reader.fail(
+                "handlers", f"{handler!r} is not of the form path/to/module.py:function"
+            )
 
-    per_file = table.get("per-file-ignores", {})
-    if not isinstance(per_file, dict):
-        raise fail("per-file-ignores", "expected a table of glob = [rules]")
-    for pattern, selectors in per_file.items():
-        if isinstance(selectors, str):
-            selectors = [selectors]
-        if not isinstance(selectors, list):
-            raise fail("per-file-ignores", f"{pattern!r}: expected a list of rules")
-        for selector in selectors:
-            if not expand_selector(selector):
-                raise fail("per-file-ignores", f"{pattern!r}: unknown rule {selector!r}")
-        settings.per_file_ignores[pattern] = list(selectors)
 
-    severities = table.get("severity", {})
-    if not isinstance(severities, dict):
-        raise fail("severity", 'expected a table of rule = "error" | "warning" | "info"')
-    for selector, level in severities.items():
+def _per_file_ignores(reader: _Table, settings: Settings) -> None:
+    for pattern, selectors in reader.subtable("per-file-ignores", "glob = [rules]").items():
+        key = f"per-file-ignores.{pattern}"
+        settings.per_file_ignores[pattern] = list(reader.rules(key, selectors))
+
+
+def _severity(reader: _Table, settings: Settings) -> None:
+    levels = reader.subtable("severity", 'rule = "error" | "warning" | "info"')
+    for selector, level in levels.items():
         ids = expand_selector(selector)
         if not ids:
-            raise fail("severity", f"unknown rule {selector!r}")
+            raise reader.fail("severity", f"unknown rule {selector!r}")
+        if not isinstance(level, str):
+            raise reader.fail(
+                f"severity.{selector}", f'expected "error", "warning" or "info", got {level!r}'
+            )
         try:
-            severity = Severity.parse(str(level))
+            severity = Severity.parse(level)
         except ValueError as exc:
-            raise fail("severity", str(exc)) from None
+            raise reader.fail(f"severity.{selector}", str(exc)) from None
         for rule_id in ids:
             settings.severity[rule_id] = severity
 
-    size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
-    if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-        raise fail("max-file-size", "expected a positive number of bytes")
+
+def _max_file_size(reader: _Table, settings: Settings) -> None:
+    size = reader.get("max-file-size")
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= MAX_FILE_SIZE_LIMIT:
+        raise reader.fail(
+            "max-file-size",
+            f"expected a whole number of bytes from 1 to {MAX_FILE_SIZE_LIMIT}, got {size!r}",
+        )
     settings.max_file_size = size
 
-    if "as-of" in table:
-        settings.as_of = _date(table["as-of"], lambda message: fail("as-of", message))
 
-    options = table.get("options", {})
-    if not isinstance(options, dict):
-        raise fail("options", "expected a table of rule = { option = value }")
+def _as_of(reader: _Table, settings: Settings) -> None:
+    settings.as_of = _date(reader.get("as-of"), lambda message: reader.fail("as-of", message))
+
+
+def _help_url_base(reader: _Table, settings: Settings) -> None:
+    base = reader.get("help-url-base")
+    if not isinstance(base, str) or not re.match(r"https?://[^\s/]+", base):
+        raise reader.fail("help-url-base", f"expected an http(s) URL, got {base!r}")
+    settings.help_url_base = base
+
+
+def _options(reader: _Table, settings: Settings) -> None:
     rules = all_rules()
-    for selector, values in options.items():
+    for selector, values in reader.subtable("options", "rule = { option = value }").items():
         ids = expand_selector(selector)
         if len(ids) != 1 or not isinstance(values, dict):
-            raise fail("options", f"{selector!r}: expected one rule and a table of options")
+            raise reader.fail("options", f"{selector!r}: expected one rule and a table of options")
         (rule_id,) = ids
-        known = rules[rule_id].meta.options
-        for name in values:
-            if name not in known:
-                raise fail("options", f"{rule_id} has no option {name!r}")
+        declared = {option.name: option for option in rules[rule_id].meta.options}
+        for name, value in values.items():
+            key = f"options.{selector}.{name}"
+            if name not in declared:
+                known = ", ".join(sorted(declared)) or "none"
+                raise reader.fail(key, f"{rule_id} has no option {name!r} (its options: {known})")
+            problem = declared[name].problem(value)
+            if problem is not None:
+                raise reader.fail(key, problem)
         settings.options[rule_id] = dict(values)
-    return settings
+
+
+# Every key of the configuration, with the function that reads it.
+KEY_READERS: dict[str, Callable[[_Table, Settings], None]] = {
+    "select": _select,
+    "extend-select": _extend_select,
+    "ignore": _ignore,
+    "per-file-ignores": _per_file_ignores,
+    "exclude": _exclude,
+    "extend-exclude": _extend_exclude,
+    "severity": _severity,
+    "handlers": _handlers,
+    "src": _src,
+    "max-file-size": _max_file_size,
+    "as-of": _as_of,
+    "help-url-base": _help_url_base,
+    "options": _options,
+}
 
 
 def _date(value: Any, fail) -> datetime.date:
@@ -260,7 +344,9 @@ def _date(value: Any, fail) -> datetime.date:
 
 
 def _line_of_key(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*(\"?){re.escape(key)}\1\s*=|^\s*\[[^\]]*\b{re.escape(key)}\b")
+    pattern = re.compile(
+        rf"^\s*([\"']?){re.escape(key)}\1\s*=|^\s*\[[^\]]*\b{re.escape(key)}\b|[{{,]\s*{re.escape(key)}\s*="
+    )
     for number, line in enumerate(text.splitlines(), start=1):
         if pattern.search(line):
             return number

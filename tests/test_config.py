@@ -70,7 +70,7 @@ LL101 = "error"
         ("select = ['LL1']\nnonsense = 1\n", "nonsense: unknown key", 2),
         ("select = ['LL9']\n", "select: unknown rule 'LL9'", 1),
         ("ignore = ['no-such-rule']\n", "ignore: unknown rule", 1),
-        ("[severity]\nLL101 = 'fatal'\n", "unknown severity", 1),
+        ("[severity]\nLL101 = 'fatal'\n", "severity.LL101: unknown severity", 2),
         ("handlers = ['app.py']\n", "path/to/module.py:function", 1),
         ("select = [\n", "invalid TOML", None),
     ],
@@ -109,3 +109,122 @@ def test_as_of_that_is_not_a_date_is_an_error(tmp_path, value):
     config = write(tmp_path / "lambdalint.toml", f"\nas-of = {value}\n")
     with pytest.raises(ConfigError, match=r"lambdalint.toml:2: as-of: expected a date"):
         read_config(config)
+
+
+# -- full validation: every key and value, never a traceback (issue 8 item 9) ---------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "lambdalint.toml",
+            '[options.LL109]\ntimeout = "3"\n',
+            "lambdalint.toml:2: options.LL109.timeout: expected a finite number from 0.1 to 900 "
+            "(seconds), got '3'",
+        ),
+        (
+            "lambdalint.toml",
+            "[options]\nLL109 = { timeout = -5 }\n",
+            "lambdalint.toml:2: options.LL109.timeout: expected a finite number from 0.1 to 900 "
+            "(seconds), got -5",
+        ),
+        (
+            "lambdalint.toml",
+            "[options.LL109]\ntimeout = inf\n",
+            "lambdalint.toml:2: options.LL109.timeout: expected a finite number from 0.1 to 900 "
+            "(seconds), got inf",
+        ),
+        (
+            "lambdalint.toml",
+            "\n[options.LL202]\nmax_seconds = 'abc'\n",
+            "lambdalint.toml:3: options.LL202.max_seconds: expected a finite number from 1 to 900 "
+            "(seconds), got 'abc'",
+        ),
+        (
+            "lambdalint.toml",
+            "[options.LL109]\nseconds = 3\n",
+            "lambdalint.toml:2: options.LL109.seconds: LL109 has no option 'seconds' "
+            "(its options: timeout)",
+        ),
+        (
+            "lambdalint.toml",
+            "[per-file-ignores]\n'tests/*' = 5\n",
+            "lambdalint.toml:2: per-file-ignores.tests/*: expected a list of rule ids",
+        ),
+        (
+            "lambdalint.toml",
+            "[per-file-ignores]\n'tests/*' = [5]\n",
+            "lambdalint.toml:2: per-file-ignores.tests/*: expected a list of rule ids",
+        ),
+        (
+            "pyproject.toml",
+            "[tool]\nlambdalint = 5\n",
+            "pyproject.toml:2: tool.lambdalint: expected a table",
+        ),
+        ("pyproject.toml", "tool = 5\n", "pyproject.toml:1: tool: expected a table"),
+        (
+            "lambdalint.toml",
+            "select = " + "[" * 500 + "]" * 500 + "\n",
+            "lambdalint.toml: invalid TOML: nested too deeply",
+        ),
+        (
+            "lambdalint.toml",
+            "select = [[['LL101']]]\n",
+            "lambdalint.toml:1: select: expected a list of rule ids",
+        ),
+        (
+            "lambdalint.toml",
+            "max-file-size = 1e3\n",
+            "lambdalint.toml:1: max-file-size: expected a whole number of bytes",
+        ),
+        (
+            "lambdalint.toml",
+            "[severity]\nLL101 = 3\n",
+            'lambdalint.toml:2: severity.LL101: expected "error", "warning" or "info", got 3',
+        ),
+        (
+            "lambdalint.toml",
+            "help-url-base = 'docs/rules'\n",
+            "lambdalint.toml:1: help-url-base: expected an http(s) URL, got 'docs/rules'",
+        ),
+    ],
+)
+def test_wrong_values_are_configuration_errors_with_exit_2(
+    tmp_path, monkeypatch, name, text, expected
+):
+    from click.testing import CliRunner
+
+    from lambdalint.cli import main
+
+    write(tmp_path / name, text)
+    write(tmp_path / "app.py", "x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--config", name, "app.py"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert f"lambdalint: error: {name}" in result.stderr
+    assert expected in result.stderr
+
+
+def test_valid_options_reach_the_rule(tmp_path):
+    config = write(tmp_path / "lambdalint.toml", "[options.LL109]\ntimeout = 2.5\n")
+    settings = read_config(config)
+    assert settings.options == {"LL109": {"timeout": 2.5}}
+    from lambdalint.engine.run import instantiate
+
+    (rule,) = instantiate(settings, {"LL109"})
+    assert rule.options == {"timeout": 2.5}
+
+
+def test_help_url_base_is_read_and_used_for_every_rule(tmp_path):
+    from lambdalint.core.rule import DEFAULT_HELP_BASE, all_rules
+
+    config = write(
+        tmp_path / "lambdalint.toml", "help-url-base = 'https://docs.example.com/rules'\n"
+    )
+    settings = read_config(config)
+    assert settings.help_url_base == "https://docs.example.com/rules"
+    meta = all_rules()["LL101"].meta
+    assert meta.help_url(settings.help_url_base) == "https://docs.example.com/rules/LL101.md"
+    assert read_config(write(tmp_path / "x.toml", "")).help_url_base == DEFAULT_HELP_BASE

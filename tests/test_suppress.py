@@ -97,3 +97,41 @@ def test_json_metadata_suppresses_rules_for_the_resource(lint):
         "LL201"
     ]
     assert lint({"t.json": template(True)}, select=["LL201"]).findings == []
+
+
+SAM_METADATA = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Metadata:
+      lambdalint:
+        ignore: [LL201, LL301]
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      MemorySize: 256
+      Policies:
+        - Statement:
+            - {Effect: Allow, Action: "*", Resource: "*"}
+"""
+
+
+def test_metadata_suppresses_the_function_and_what_sam_derives_from_it(lint):
+    assert findings(lint({"template.yaml": SAM_METADATA}, select=["LL201", "LL301", "LL002"])) == []
+
+
+def test_metadata_that_suppresses_nothing_is_ll002(lint):
+    timed = SAM_METADATA.replace("MemorySize: 256", "MemorySize: 256\n      Timeout: 10")
+    unused = timed.replace("[LL201, LL301]", "[LL201]")
+    result = lint({"template.yaml": unused}, select=["LL201", "LL002"])
+    assert findings(result) == [("LL002", 3)]
+    assert result.findings[0].message == (
+        "unused suppression `Metadata: lambdalint: ignore: [LL201]` on Fn"
+    )
+    # As with comments, a directive that suppressed something (here LL301) is used.
+    assert findings(lint({"template.yaml": timed}, select=["LL201", "LL301", "LL002"])) == []
+
+
+def test_metadata_naming_only_rules_that_are_off_is_not_ll002(lint):
+    assert findings(lint({"template.yaml": SAM_METADATA}, select=["LL101", "LL002"])) == []

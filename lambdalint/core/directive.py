@@ -15,9 +15,11 @@ class Directive:
     path: str
     line: int
     column: int
-    kind: str  # "ignore" (this line, or the next when alone on its line) or "file-ignore"
+    kind: str  # "ignore" (this line, or the next when alone on its line), "file-ignore", or
+    # "metadata" (a resource's `Metadata: {lambdalint: {ignore: [...]}}`: what sits under `anchor`)
     codes: tuple[str, ...]  # as written; empty means every rule
     own_line: bool  # the comment stands alone on its line
+    anchor: str = ""  # for "metadata": the resource's logical path, "Resources/OrderFn"
 
 
 def parse_comment(

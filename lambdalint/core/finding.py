@@ -90,13 +90,25 @@ class Skipped:
 
 
 @dataclass
+class PassedOver(Skipped):
+    """A file no frontend analyses (by its name, or by its content once read): not checked."""
+
+    explicit: bool = False  # named on the command line, so the user is told even without -v
+
+
+@dataclass
 class RunResult:
     """Everything reporters and the CLI see."""
 
     findings: list[Finding] = field(default_factory=list)
-    files_checked: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
+    files_checked: int = 0  # files a frontend analysed, among those reported on
+    skipped: list[Skipped] = field(default_factory=list)  # PassedOver entries among them
     timings: dict[str, float] = field(default_factory=dict)
+    # Texts that were held in memory (stdin, an editor), by reported path, as they are after any
+    # fixes: reporters show these instead of the files on disk.
+    texts: dict[str, str] = field(default_factory=dict)
+    # Each rule's page, by id, under the configured `help-url-base`: what reporters link to.
+    help_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def missing_paths(self) -> list[str]:

@@ -7,10 +7,11 @@ README's table are all generated from it.
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from lambdalint.core.finding import Finding, Fix, Related, Severity, Where
@@ -26,6 +27,49 @@ NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
+class Option:
+    """A rule option as the configuration may set it: its type, default and valid range."""
+
+    name: str
+    type: type  # int, float (any finite number), str or bool
+    default: Any
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str = ""  # "seconds": said with the range
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` is not valid for this option, or None when it is."""
+        if not _is_a(value, self.type):
+            return f"expected {self.expected()}, got {value!r}"
+        if self.type in (int, float) and not (
+            (self.minimum is None or value >= self.minimum)
+            and (self.maximum is None or value <= self.maximum)
+        ):
+            return f"expected {self.expected()}, got {value!r}"
+        return None
+
+    def expected(self) -> str:
+        kind = {int: "a whole number", float: "a finite number", str: "a string"}.get(
+            self.type, "true or false"
+        )
+        if self.minimum is not None and self.maximum is not None:
+            kind += f" from {self.minimum:g} to {self.maximum:g}"
+        elif self.minimum is not None:
+            kind += f" of at least {self.minimum:g}"
+        elif self.maximum is not None:
+            kind += f" of at most {self.maximum:g}"
+        return kind + (f" ({self.unit})" if self.unit else "")
+
+
+def _is_a(value: Any, wanted: type) -> bool:
+    if wanted is bool or isinstance(value, bool):
+        return wanted is bool and isinstance(value, bool)
+    if wanted is float:
+        return isinstance(value, (int, float)) and math.isfinite(value)
+    return isinstance(value, wanted)
+
+
+@dataclass(frozen=True)
 class RuleMeta:
     id: str
     name: str
@@ -35,13 +79,17 @@ class RuleMeta:
     scope: str = "code"  # "code", "template", "project" or "tool"
     fix: str = "none"  # "none", "safe", "unsafe"
     anchors: tuple[str, ...] = ()
-    options: dict[str, Any] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
 
     def __post_init__(self) -> None:
         if not ID_PATTERN.match(self.id):
             raise ValueError(f"bad rule id {self.id!r}")
         if not NAME_PATTERN.match(self.name):
             raise ValueError(f"bad rule name {self.name!r}")
+        for option in self.options:
+            problem = option.problem(option.default)
+            if problem is not None:
+                raise ValueError(f"{self.id} option {option.name}: default: {problem}")
 
     def help_url(self, base: str = DEFAULT_HELP_BASE) -> str:
         """The rule's page: `<base><id>.md`."""
@@ -56,7 +104,8 @@ class Rule:
 
     def __init__(self, severity: Severity | None = None, options: dict[str, Any] | None = None):
         self.severity = severity or self.meta.severity
-        self.options = {**self.meta.options, **(options or {})}
+        self.options = {option.name: option.default for option in self.meta.options}
+        self.options.update(options or {})
 
     def finding(
         self,

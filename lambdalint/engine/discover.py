@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.config import Settings, path_matches
-from lambdalint.core.finding import PATH_NOT_FOUND, Skipped
+from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver, Skipped
+from lambdalint.frontends.registry import frontend_for, why_unclaimed
+from lambdalint.sources import Overlay, SourceFile, display_path
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -44,36 +46,12 @@ VENDORED_PACKAGES = frozenset(
     sqlalchemy tenacity typing_inspection urllib3 wrapt yaml yarl
     """.split()  # noqa: SIM905 - a word list reads better than 67 quoted strings
 )
-PYTHON_SUFFIXES = frozenset({".py"})
-TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
-TERRAFORM_SUFFIXES = frozenset({".tf"})
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path  # absolute
-    display: str  # relative to the working directory when below it, POSIX separators
-    kind: str  # "python", "template", "terraform"
-    scan_root: Path  # the directory the file was found under, the limit for import lookups
-    explicit: bool  # named on the command line
 
 
 def kind_of(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix in PYTHON_SUFFIXES:
-        return "python"
-    if suffix in TEMPLATE_SUFFIXES:
-        return "template"
-    if suffix in TERRAFORM_SUFFIXES:
-        return "terraform"
-    return None
-
-
-def display_path(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The kind of the frontend that claims a file by its name, None when none does."""
+    frontend = frontend_for(path)
+    return frontend.kind if frontend is not None else None
 
 
 def is_vendored_dir(directory: Path, names: list[str]) -> str | None:
@@ -163,24 +141,37 @@ def _compile_ignore(text: str):
         return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def discover(paths: list[Path], settings: Settings) -> tuple[list[SourceFile], list[Skipped]]:
+def discover(
+    paths: list[Path], settings: Settings, overlay: Overlay | None = None
+) -> tuple[list[SourceFile], list[Skipped]]:
+    """The files a run reads under `paths`, and what it leaves alone. A path held in `overlay`
+    (absolute) is a file whether or not it exists on disk, and carries its text from there."""
+    overlay = overlay or {}
     files: dict[Path, SourceFile] = {}
     skipped: list[Skipped] = []
     for given in paths:
-        absolute = given.resolve() if given.exists() else given.absolute()
-        if not given.exists():
+        absolute = given.resolve()
+        if absolute in overlay or absolute.is_file():
+            _add_named(absolute, settings, files, skipped)
+        elif not absolute.exists():
             skipped.append(Skipped(display_path(absolute), PATH_NOT_FOUND))
-            continue
-        if absolute.is_file():
-            kind = kind_of(absolute)
-            if kind and not _excluded(absolute, settings) and absolute not in files:
-                # Imports are looked up as far up as the project root, not just the file's folder.
-                root = settings.root if settings.root in absolute.parents else absolute.parent
-                files[absolute] = SourceFile(absolute, display_path(absolute), kind, root, True)
-            continue
-        for source in _walk(absolute, settings, skipped):
-            files.setdefault(source.path, source)
-    return sorted(files.values(), key=lambda f: f.display), skipped
+        else:
+            for source in _walk(absolute, settings, skipped):
+                files.setdefault(source.path, source)
+    found = (replace(f, text=overlay[f.path]) if f.path in overlay else f for f in files.values())
+    return sorted(found, key=lambda f: f.display), skipped
+
+
+def _add_named(
+    path: Path, settings: Settings, files: dict[Path, SourceFile], skipped: list[Skipped]
+) -> None:
+    kind = kind_of(path)
+    if kind is None:
+        skipped.append(PassedOver(display_path(path), why_unclaimed(path), True))
+    elif not _excluded(path, settings) and path not in files:
+        # Imports are looked up as far up as the project root, not just the file's folder.
+        root = settings.root if settings.root in path.parents else path.parent
+        files[path] = SourceFile(path, display_path(path), kind, root, True)
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
@@ -225,8 +216,11 @@ def _walk(top: Path, settings: Settings, skipped: list[Skipped]):
         dirnames[:] = kept
         for name in sorted(filenames):
             child = here / name
+            if _excluded(child, settings) or ignores.ignored(here, name, False):
+                continue
             kind = kind_of(child)
-            if kind is None or _excluded(child, settings) or ignores.ignored(here, name, False):
+            if kind is None:
+                skipped.append(PassedOver(display_path(child), why_unclaimed(child)))
                 continue
             yield SourceFile(child, display_path(child), kind, top, False)
 

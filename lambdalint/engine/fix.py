@@ -27,9 +27,8 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
-from lambdalint.engine.discover import SourceFile
-from lambdalint.engine.work import source_encoding
 from lambdalint.frontends.python.parse import NodeLocator, PythonSyntaxError, parse_module
+from lambdalint.sources import SourceFile, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
 NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -219,6 +218,10 @@ class FixSession:
         known = self.files.get(source.display)
         if known is not None:
             return known.current
+        if source.text is not None:
+            data = source.text.encode("utf-8", "surrogatepass")
+            self.files[source.display] = FileText(source, data, "utf-8", source.text, source.text)
+            return source.text
         try:
             data = source.path.read_bytes()
         except OSError:
@@ -445,13 +448,16 @@ def finish(
         files_checked=base.files_checked,
         skipped=base.skipped,
         timings=base.timings,
+        help_urls=base.help_urls,
+        texts={**base.texts, **{s.source.display: s.current for s in changed if s.source.text}},
         files_fixed=sorted(state.source.display for state in changed),
         dropped=list(session.dropped),
     )
     if session.request.mode == "diff":
         result.diff = render_diff(changed)
     elif session.request.mode == "apply":
-        for state in changed:
+        # A text held in memory is handed back (RunResult.texts), never written to disk.
+        for state in (state for state in changed if state.source.text is None):
             reason = write_file(state)
             if reason is not None:
                 result.not_written.append(Skipped(state.source.display, reason))

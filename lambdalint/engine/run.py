@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lambdalint.api import CodeContext, LinkedFunction, ModuleFile, ProjectContext
 from lambdalint.config import Settings
-from lambdalint.core.finding import Finding, Fix, RunResult, Severity, Skipped
+from lambdalint.core.directive import Directive
+from lambdalint.core.finding import Finding, Fix, PassedOver, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_rules
 from lambdalint.core.span import NodeRef, Span
-from lambdalint.engine.discover import SourceFile, discover
+from lambdalint.engine.discover import discover
 from lambdalint.engine.pool import map_files
-from lambdalint.engine.suppress import apply_suppressions
-from lambdalint.engine.work import (
-    FileResult,
-    analyse_file,
-    cached_result,
-    module_name,
-    parse_error,
-    read_text,
+from lambdalint.engine.suppress import (
+    apply_per_file_ignores,
+    apply_suppressions,
+    relative_to_root,
 )
+from lambdalint.engine.work import FileResult, analyse_file, cached_result
 from lambdalint.model import Template
+from lambdalint.sources import Overlay, SourceFile, read_text
 
 if TYPE_CHECKING:
     from lambdalint.engine.fix import FixRequest, FixSession
@@ -43,104 +44,299 @@ def instantiate(settings: Settings, enabled: set[str]) -> list[Rule]:
 
 
 def run(
-    paths: list[Path], settings: Settings, verbose: bool = False, fixes: FixRequest | None = None
+    paths: list[Path],
+    settings: Settings,
+    verbose: bool = False,
+    fixes: FixRequest | None = None,
+    *,
+    overlay: Mapping[Path, str] | None = None,
 ) -> RunResult:
     """Lint `paths`. With `fixes`, rules also offer fixes, which are applied (in memory, then
-    written or diffed) as the request says; the findings returned are those that remain."""
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
+    written or diffed) as the request says; the findings returned are those that remain.
+
+    `overlay` maps file paths to texts held in memory (an editor's unsaved buffer, standard
+    input): those texts are read instead of the files on disk, which need not exist, for
+    analysis, caching (keyed by content) and fixes; such a file is never written, its fixed text
+    is returned in `RunResult.texts`. Name the overlay's paths in `paths` to report on them; the
+    rest of their project is read from disk as context."""
+    clock = Clock()
+    plan = plan_run(settings, verbose)
+    with clock("discover"):
+        found = discover_sources(paths, settings, _absolute(overlay))
+    with clock("analyse"):
+        results = analyse(found.sources, plan)
+    with clock("link"):
+        linked = link(results, plan)
+    session = _fix_session(fixes, plan)
+    with clock("rules"):
+        findings = check(linked, plan, found.reported, session)
+    result = summarise(found, results, findings, settings)
+    if session is not None:
+        with clock("fix"):
+            result = fix(session, results, result, plan, found.reported)
+    result.timings = clock.finish()
+    return result
+
+
+class Clock:
+    """How long each phase took, for `--verbose`."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        mark = time.perf_counter()
+        yield
+        self.timings[phase] = time.perf_counter() - mark
+
+    def finish(self) -> dict[str, float]:
+        return {**self.timings, "total": time.perf_counter() - self.started}
+
+
+@dataclass
+class Plan:
+    """What a run does, decided once from the settings: which rules run, and so which files must
+    be parsed."""
+
+    settings: Settings
+    enabled: set[str]
+    code_rules: list[CodeRule]
+    template_rules: list[TemplateRule]
+    project_rules: list[ProjectRule]
+    verbose: bool = False
+
+    @property
+    def reads_code(self) -> bool:
+        """Whether any rule reads Python code (and so the project must be linked)."""
+        return bool(self.code_rules or self.project_rules)
+
+    @property
+    def parse_python(self) -> bool:
+        return self.reads_code or "LL001" in self.enabled
+
+
+def plan_run(settings: Settings, verbose: bool = False) -> Plan:
     enabled = settings.enabled_rules()
     rules = instantiate(settings, enabled)
-    code_rules = [rule for rule in rules if isinstance(rule, CodeRule)]
-    template_rules = [rule for rule in rules if isinstance(rule, TemplateRule)]
-    project_rules = [rule for rule in rules if isinstance(rule, ProjectRule)]
+    return Plan(
+        settings,
+        enabled,
+        [rule for rule in rules if isinstance(rule, CodeRule)],
+        [rule for rule in rules if isinstance(rule, TemplateRule)],
+        [rule for rule in rules if isinstance(rule, ProjectRule)],
+        verbose,
+    )
 
-    sources, skipped = discover(paths, settings)
+
+@dataclass
+class Discovered:
+    sources: list[SourceFile]  # the files to read: those reported on, then their context
+    skipped: list[Skipped]
+    reported: set[str]  # display paths of the files findings are reported for
+
+
+def discover_sources(paths: list[Path], settings: Settings, overlay: Overlay) -> Discovered:
+    """Phase 1: the files named or found under `paths`, plus (when files are named) the rest of
+    their project as context."""
+    sources, skipped = discover(paths, settings, overlay)
     reported = {source.display for source in sources}
     if settings.project_context and any(source.explicit for source in sources):
-        sources = with_project_context(sources, settings)
-    timings["discover"] = time.perf_counter() - started
+        sources = with_project_context(sources, settings, overlay)
+    return Discovered(sources, skipped, reported)
 
-    mark = time.perf_counter()
-    parse_python = bool(code_rules or project_rules) or "LL001" in enabled
+
+def analyse(sources: list[SourceFile], plan: Plan) -> list[FileResult]:
+    """Phase 2: every file through its frontend (cache, then the worker pool)."""
+    settings = plan.settings
     cache_root = str(settings.root) if settings.cache else None
-    results = analyse_files(sources, settings.max_file_size, parse_python, cache_root)
-    timings["files"] = time.perf_counter() - mark
+    return analyse_files(sources, settings.max_file_size, plan.parse_python, cache_root)
 
-    session = None
-    if fixes is not None:
-        from lambdalint.engine.fix import FixSession
 
-        session = FixSession(fixes, {rule.meta.id: rule for rule in code_rules})
+@dataclass
+class Linked:
+    """The per-file results joined into one project: Python code inlined in templates, the
+    modules linked by imports and calls (with the handlers templates name), and each template
+    function next to its code."""
 
-    inline, inline_errors = [], []
-    if (code_rules or project_rules) and "LL211" in enabled:
+    results: list[FileResult]
+    inline: list[InlineModule] = field(default_factory=list)
+    inline_errors: list[Finding] = field(default_factory=list)
+    project: Project | None = None  # only when a rule reads code
+    functions: list[LinkedFunction] = field(default_factory=list)
+
+
+def link(results: list[FileResult], plan: Plan) -> Linked:
+    """Phase 3: join the files. Inline template code is analysed only when LL211 runs."""
+    linked = Linked(results)
+    if plan.reads_code and "LL211" in plan.enabled:
         from lambdalint.engine.linking import inline_modules
 
-        inline, inline_errors = inline_modules(results)
+        linked.inline, linked.inline_errors = inline_modules(results)
+    if plan.reads_code:
+        linked.project = link_code(results, plan.settings, linked.inline)
+        linked.functions = link_templates(results, linked.project, linked.inline)
+    return linked
 
-    def lint(current: list[FileResult]) -> list[Finding]:
-        findings: list[Finding] = [f for result in current for f in result.findings]
-        findings += inline_errors
-        project = link_code(current, settings, inline) if code_rules or project_rules else None
-        functions = link_templates(current, project, inline)
-        findings += run_code_rules(project, functions, code_rules, verbose)
-        findings += run_template_rules(current, template_rules, settings, verbose)
-        findings += run_project_rules(current, project, functions, project_rules, settings, verbose)
-        findings = [
-            f
-            for f in resolve_positions(findings, current, session, verbose, inline)
-            if f.rule in enabled or f.rule == "LL000"
+
+def check(
+    linked: Linked, plan: Plan, reported: set[str], session: FixSession | None = None
+) -> list[Finding]:
+    """Phases 4 to 8 over the linked project: the findings as reporters see them."""
+    findings = run_rules(linked, plan)
+    findings = resolve_positions(findings, linked.results, session, plan.verbose, linked.inline)
+    findings = filter_findings(findings, plan.enabled, reported)
+    findings = suppress(findings, suppressions(linked.results, reported), plan)
+    findings = fingerprint(findings, linked.results, plan.settings.root, session)
+    return sort_findings(findings)
+
+
+def run_rules(linked: Linked, plan: Plan) -> list[Finding]:
+    """Phase 4: the frontends' own findings, then every code, template and project rule."""
+    findings = [f for result in linked.results for f in result.findings]
+    findings += linked.inline_errors
+    findings += run_code_rules(linked.project, linked.functions, plan.code_rules, plan.verbose)
+    findings += run_template_rules(linked.results, plan.template_rules, plan.settings, plan.verbose)
+    findings += run_project_rules(
+        linked.results,
+        linked.project,
+        linked.functions,
+        plan.project_rules,
+        plan.settings,
+        plan.verbose,
+    )
+    return findings
+
+
+def filter_findings(
+    findings: list[Finding], enabled: set[str], reported: set[str]
+) -> list[Finding]:
+    """Phase 6: only enabled rules, only the files reported on (internal errors always)."""
+    return [f for f in findings if f.rule == "LL000" or (f.rule in enabled and f.path in reported)]
+
+
+def suppressions(results: list[FileResult], reported: set[str]) -> list[Directive]:
+    """Every suppression of the reported files: their comments and their resources' Metadata."""
+    from lambdalint.engine.suppress import metadata_directives
+
+    directives: list[Directive] = []
+    for result in results:
+        if result.source.display in reported:
+            directives += result.directives
+            if result.template is not None:
+                directives += metadata_directives(result.template)
+    return directives
+
+
+def suppress(findings: list[Finding], directives: list[Directive], plan: Plan) -> list[Finding]:
+    """Phase 7: the one suppression step (comments, Metadata, per-file ignores, LL002), then
+    the configured severities."""
+    settings = plan.settings
+    findings = apply_per_file_ignores(findings, settings)
+    findings = apply_suppressions(findings, directives, plan.enabled, "LL002" in plan.enabled)
+    return [
+        replace(f, severity=settings.severity[f.rule]) if f.rule in settings.severity else f
+        for f in findings
+    ]
+
+
+def fingerprint(
+    findings: list[Finding],
+    results: list[FileResult],
+    root: Path,
+    session: FixSession | None = None,
+) -> list[Finding]:
+    """Phase 8: a stable identity for each finding (after positions, before sorting)."""
+    from lambdalint.engine.fingerprint import with_fingerprints
+
+    sources = {result.source.display: result.source for result in results}
+
+    def text_of(path: str) -> str | None:
+        source = sources.get(path)
+        if source is None:
+            return None
+        if session is not None and path in session.files:
+            return session.files[path].current
+        return read_text(source, 1 << 62)[0]
+
+    def is_template(path: str) -> bool:
+        return path in sources and sources[path].kind != "python"
+
+    unique = list(set(findings))
+    return with_fingerprints(unique, lambda p: relative_to_root(p, root), text_of, is_template)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Phase 9: the order every reporter prints."""
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def summarise(
+    found: Discovered, results: list[FileResult], findings: list[Finding], settings: Settings
+) -> RunResult:
+    """What was checked, what was passed over and why, the findings, and the rules' pages."""
+    reported = [r for r in results if r.source.display in found.reported]
+    passed_over = [
+        PassedOver(r.source.display, r.passed_over, r.source.explicit)
+        for r in reported
+        if r.passed_over
+    ]
+    return RunResult(
+        findings=findings,
+        files_checked=sum(1 for r in reported if not r.passed_over),
+        skipped=found.skipped + passed_over,
+        texts={r.source.display: r.source.text for r in reported if r.source.text is not None},
+        help_urls={
+            rule_id: cls.meta.help_url(settings.help_url_base)
+            for rule_id, cls in all_rules().items()
+        },
+    )
+
+
+def _fix_session(fixes: FixRequest | None, plan: Plan) -> FixSession | None:
+    if fixes is None:
+        return None
+    from lambdalint.engine.fix import FixSession
+
+    return FixSession(fixes, {rule.meta.id: rule for rule in plan.code_rules})
+
+
+def fix(
+    session: FixSession,
+    results: list[FileResult],
+    result: RunResult,
+    plan: Plan,
+    reported: set[str],
+) -> RunResult:
+    """Apply fixes in rounds, re-analysing and re-checking the files they change."""
+    from lambdalint.engine.fix import finish, fix_rounds
+
+    def relint(changed: set[str]) -> list[Finding]:
+        nonlocal results
+        results = [
+            reanalyse(r, session.files[r.source.display].current)
+            if r.source.display in changed
+            else r
+            for r in results
         ]
-        findings = apply_per_file_ignores(findings, settings)
-        directives = [d for result in current for d in result.directives]
-        findings = apply_suppressions(findings, directives, enabled, "LL002" in enabled)
-        findings = [
-            replace(f, severity=settings.severity[f.rule]) if f.rule in settings.severity else f
-            for f in findings
-        ]
-        findings = [f for f in findings if f.path in reported or f.rule == "LL000"]
-        return sorted(set(findings), key=Finding.sort_key)
+        return check(link(results, plan), plan, reported, session)
 
-    mark = time.perf_counter()
-    findings = lint(results)
-    timings["rules"] = time.perf_counter() - mark
-    result = RunResult(findings=findings, files_checked=len(reported), skipped=skipped)
-    if session is not None:
-        from lambdalint.engine.fix import finish, fix_rounds
+    findings = result.findings
+    if session.request.mode != "show":
+        findings = fix_rounds(session, findings, relint)
+    return finish(session, findings, relint, result)
 
-        def relint(changed: set[str]) -> list[Finding]:
-            nonlocal results
-            results = [
-                reanalyse(r, session.files[r.source.display].current)
-                if r.source.display in changed
-                else r
-                for r in results
-            ]
-            return lint(results)
 
-        mark = time.perf_counter()
-        if fixes.mode != "show":
-            findings = fix_rounds(session, findings, relint)
-        result = finish(session, findings, relint, result)
-        timings["fix"] = time.perf_counter() - mark
-    timings["total"] = time.perf_counter() - started
-    result.timings = timings
-    return result
+def _absolute(overlay: Mapping[Path, str] | None) -> dict[Path, str]:
+    return {Path(path).resolve(): text for path, text in (overlay or {}).items()}
 
 
 def reanalyse(result: FileResult, text: str) -> FileResult:
     """A Python file analysed again from text held in memory (fixed, not yet written)."""
-    from lambdalint.frontends.python.comments import python_directives
-    from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
+    from lambdalint.frontends.python.analyse import analyse
 
-    source = result.source
-    fresh = FileResult(source, directives=python_directives(text, source.display))
-    try:
-        fresh.facts = extract_facts(text, source.display, module_name(source.path))
-    except PythonSyntaxError as exc:
-        fresh.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
-    return fresh
+    return FileResult(result.source).take(analyse(result.source, text))
 
 
 def analyse_files(
@@ -162,14 +358,16 @@ def analyse_files(
     return [found[position] for position in range(len(sources))]
 
 
-def with_project_context(sources: list[SourceFile], settings: Settings) -> list[SourceFile]:
+def with_project_context(
+    sources: list[SourceFile], settings: Settings, overlay: Overlay | None = None
+) -> list[SourceFile]:
     """The named files plus every other file of their project, which the cache makes cheap after
     the first run. The project is the configuration's directory or the git repository holding
     the first named file; with neither, nothing is added (never a whole home directory)."""
     root = project_root(sources[0].path, settings)
     if root is None or not any(root in source.path.parents for source in sources):
         return sources
-    context, _ = discover([root], settings)
+    context, _ = discover([root], settings, overlay)
     named = {source.path for source in sources}
     return sorted(
         [*sources, *(source for source in context if source.path not in named)],
@@ -348,27 +546,6 @@ def resolve_positions(
         )
         for index, finding in enumerate(findings)
     ] + failures
-
-
-def apply_per_file_ignores(findings: list[Finding], settings: Settings) -> list[Finding]:
-    if not settings.per_file_ignores:
-        return findings
-    cache: dict[str, set[str]] = {}
-    kept = []
-    for finding in findings:
-        relative = _relative_to_root(finding.path, settings.root)
-        if relative not in cache:
-            cache[relative] = settings.ignored_for(relative)
-        if finding.rule not in cache[relative]:
-            kept.append(finding)
-    return kept
-
-
-def _relative_to_root(display: str, root: Path) -> str:
-    try:
-        return Path(display).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return display
 
 
 __all__ = ["run", "RunResult", "Skipped"]

@@ -1,11 +1,16 @@
-"""The one suppression step, after every rule has run: comments, per-file ignores, LL002."""
+"""The one suppression step, after every rule has run: comments (Python, YAML), resource
+Metadata, per-file ignores; LL002 for every directive that suppressed nothing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from lambdalint.config import Settings
 from lambdalint.core.directive import Directive
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import expand_selector
 from lambdalint.core.span import Span
+from lambdalint.model import Template
 
 UNSUPPRESSIBLE = frozenset({"LL000"})
 
@@ -16,10 +21,40 @@ def _covers(directive: Directive, rule: str) -> bool:
     return any(rule in expand_selector(code) for code in directive.codes)
 
 
-def _applies_to_line(directive: Directive, line: int) -> bool:
+def _applies_to(directive: Directive, finding: Finding) -> bool:
     if directive.kind == "file-ignore":
         return True
+    if directive.kind == "metadata":
+        anchor = finding.anchor
+        return anchor == directive.anchor or anchor.startswith(directive.anchor + "/")
+    line = finding.span.line
     return line == directive.line or (directive.own_line and line == directive.line + 1)
+
+
+def metadata_directives(template: Template) -> list[Directive]:
+    """One directive per resource whose Metadata suppresses rules. Resources SAM derives from a
+    function (its role, events, URL) carry the function's list and sit under its anchor: the
+    directive is the declaring resource's, not repeated for each of them."""
+    from lambdalint.api import TemplateContext
+
+    directives: dict[tuple[str, tuple[str, ...]], Directive] = {}
+    for resource in TemplateContext(template).resources():
+        if not resource.suppressed or not resource.anchor:
+            continue
+        anchor = "/".join(resource.anchor.split("/")[:2])
+        known = directives.get((anchor, resource.suppressed))
+        if known is None or resource.anchor == anchor:
+            span = resource.span
+            directives[(anchor, resource.suppressed)] = Directive(
+                template.path,
+                span.line,
+                span.column,
+                "metadata",
+                resource.suppressed,
+                False,
+                anchor,
+            )
+    return list(directives.values())
 
 
 def apply_suppressions(
@@ -37,9 +72,7 @@ def apply_suppressions(
         suppressor = None
         if finding.rule not in UNSUPPRESSIBLE:
             for directive in by_path.get(finding.path, ()):
-                if _applies_to_line(directive, finding.span.line) and _covers(
-                    directive, finding.rule
-                ):
+                if _applies_to(directive, finding) and _covers(directive, finding.rule):
                     suppressor = directive
                     break
         if suppressor is None:
@@ -65,7 +98,11 @@ def _unused(directives: list[Directive], used: set[Directive], enabled: set[str]
             continue  # it names only rules that are off: unknowable whether it would be needed
         codes = f"[{', '.join(directive.codes)}]" if directive.codes else ""
         unknown = [code for code in directive.codes if not expand_selector(code)]
-        message = f"unused suppression `lambdalint: {directive.kind}{codes}`"
+        if directive.kind == "metadata":
+            resource = directive.anchor.rpartition("/")[2]
+            message = f"unused suppression `Metadata: lambdalint: ignore: {codes}` on {resource}"
+        else:
+            message = f"unused suppression `lambdalint: {directive.kind}{codes}`"
         if unknown:
             message += f" (unknown rule {', '.join(unknown)})"
         findings.append(
@@ -83,3 +120,26 @@ def _unused(directives: list[Directive], used: set[Directive], enabled: set[str]
             )
         )
     return findings
+
+
+def apply_per_file_ignores(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """The configuration's `per-file-ignores`, matched on root-relative paths."""
+    if not settings.per_file_ignores:
+        return findings
+    ignored: dict[str, set[str]] = {}
+    kept = []
+    for finding in findings:
+        if finding.path not in ignored:
+            ignored[finding.path] = settings.ignored_for(
+                relative_to_root(finding.path, settings.root)
+            )
+        if finding.rule not in ignored[finding.path]:
+            kept.append(finding)
+    return kept
+
+
+def relative_to_root(display: str, root: Path) -> str:
+    try:
+        return Path(display).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return display

@@ -1,16 +1,23 @@
-"""The work done for one file, in a worker process: read, parse, extract. Picklable results only."""
+"""The work done for one file, in a worker process: read, hand to its frontend, cache. Picklable
+results only."""
 
 from __future__ import annotations
 
-import io
-import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdalint.core.directive import Directive
-from lambdalint.core.finding import Finding, Severity
-from lambdalint.core.span import Span
-from lambdalint.engine.discover import SourceFile
+from lambdalint.core.finding import Finding
+from lambdalint.frontends.registry import Analysis, Frontend, frontend_of_kind
+from lambdalint.sources import (
+    SourceFile,
+    decode_text,
+    module_name,
+    parse_error,
+    read_bytes,
+)
+
+__all__ = ["FileResult", "analyse_file", "analyse_template", "cached_result", "parse_error"]
 
 
 @dataclass
@@ -20,93 +27,71 @@ class FileResult:
     template: object | None = None  # the template frontend's result for IaC files
     findings: list[Finding] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
+    passed_over: str = ""  # why its frontend found it not to be its kind: not checked
 
-
-def parse_error(path: str, message: str, line: int = 1, column: int = 1) -> Finding:
-    return Finding(
-        rule="LL001",
-        severity=Severity.ERROR,
-        message=message,
-        where=Span(path, max(line, 1), max(column, 1), max(line, 1), max(column, 1) + 1),
-    )
-
-
-def read_bytes(source: SourceFile, max_size: int) -> tuple[bytes | None, Finding | None]:
-    path = source.display
-    try:
-        size = source.path.stat().st_size
-        if size > max_size:
-            message = f"file too large to analyse ({size} bytes; max-file-size is {max_size})"
-            return None, parse_error(path, message)
-        return source.path.read_bytes(), None
-    except OSError as exc:
-        return None, parse_error(path, f"cannot read file: {exc.strerror or exc}")
-
-
-def source_encoding(kind: str, data: bytes) -> str:
-    """How a file's bytes are read: PEP 263 (and a BOM) for Python, UTF-8 for everything else."""
-    if kind == "python":
-        return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
-    return "utf-8-sig"
-
-
-def decode_text(source: SourceFile, data: bytes) -> tuple[str | None, Finding | None]:
-    path = source.display
-    if b"\0" in data:
-        return None, parse_error(path, "not a text file (it contains NUL bytes)")
-    try:
-        text = data.decode(source_encoding(source.kind, data))
-    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
-        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
-        return None, parse_error(path, f"cannot decode file: {exc}", line)
-    return text.removeprefix("\ufeff"), None
-
-
-def read_text(source: SourceFile, max_size: int) -> tuple[str | None, Finding | None]:
-    """The file's text, or the LL001 finding that says why it cannot be analysed."""
-    data, error = read_bytes(source, max_size)
-    if data is None:
-        return None, error
-    return decode_text(source, data)
-
-
-def module_name(path: Path) -> str:
-    """The dotted name Lambda would import a file by: its package chain, then its stem."""
-    parts = [] if path.stem == "__init__" else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    return ".".join(parts) or path.parent.name
+    def take(self, analysis: Analysis) -> FileResult:
+        if self.source.kind == "python":
+            self.facts = analysis.model
+        else:
+            self.template = analysis.model
+        self.findings += analysis.findings
+        self.directives = analysis.directives
+        self.passed_over = analysis.passed_over
+        return self
 
 
 def analyse_file(
     source: SourceFile, max_size: int, parse_python: bool, cache_root: str | None = None
 ) -> FileResult:
+    frontend = frontend_of_kind(source.kind)
     result = FileResult(source)
-    if source.kind == "template":
-        return analyse_template(source, max_size, result)
-    if source.kind != "python":
-        return result  # the Terraform frontend plugs in here
     data, error = read_bytes(source, max_size)
     if data is None:
-        result.findings.append(error)
-        return result
-    module = module_name(source.path)
+        return _unreadable(result, frontend, error)
     cache = key = None
-    if cache_root is not None:
-        from lambdalint.engine.cache import Cache, cache_key
+    if cache_root is not None and source.kind == "python":
+        from lambdalint.engine.cache import Cache
 
         cache = Cache(Path(cache_root))
-        key = cache_key("python", source.display, module, str(parse_python), data)
+        key = _cache_key(source, parse_python, data)
         cached = cache.get(key)
         if isinstance(cached, FileResult):
             cached.source = source
             return cached
-    analyse_python(source, data, module, parse_python, result)
+    text, error = decode_text(source, data)
+    if text is None:
+        return _unreadable(result, frontend, error, data)
+    result.take(frontend.analyse()(source, text, parse_python or source.kind != "python"))
     if cache is not None:
         cache.put(key, result)
     return result
+
+
+def _unreadable(
+    result: FileResult, frontend: Frontend, error: Finding | None, data: bytes | None = None
+) -> FileResult:
+    """A file that cannot be read or decoded: LL001 when it looks like its frontend's kind."""
+    if data is None:
+        data = _head(result.source)
+    if error is not None and frontend.worth_reporting_unreadable(data.decode("latin-1")):
+        result.findings.append(error)
+    else:
+        result.passed_over = "cannot be read, and does not look like a file lambdalint reads"
+    return result
+
+
+def _head(source: SourceFile) -> bytes:
+    try:
+        with source.path.open("rb") as handle:
+            return handle.read(1 << 16)
+    except OSError:
+        return b""
+
+
+def _cache_key(source: SourceFile, parse_python: bool, data: bytes) -> str:
+    from lambdalint.engine.cache import cache_key
+
+    return cache_key("python", source.display, module_name(source.path), str(parse_python), data)
 
 
 def cached_result(
@@ -118,40 +103,19 @@ def cached_result(
     data, _ = read_bytes(source, max_size)
     if data is None:
         return None
-    from lambdalint.engine.cache import Cache, cache_key
+    from lambdalint.engine.cache import Cache
 
-    key = cache_key("python", source.display, module_name(source.path), str(parse_python), data)
-    cached = Cache(Path(cache_root)).get(key)
+    cached = Cache(Path(cache_root)).get(_cache_key(source, parse_python, data))
     if not isinstance(cached, FileResult):
         return None
     cached.source = source
     return cached
 
 
-def analyse_python(
-    source: SourceFile, data: bytes, module: str, parse_python: bool, result: FileResult
-) -> None:
-    text, error = decode_text(source, data)
-    if error is not None:
-        result.findings.append(error)
-        return
-    from lambdalint.frontends.python.comments import python_directives
-
-    result.directives = python_directives(text, source.display)
-    if not parse_python:
-        return
-    from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
-
-    try:
-        result.facts = extract_facts(text, source.display, module)
-    except PythonSyntaxError as exc:
-        result.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
-
-
 def analyse_template(source: SourceFile, max_size: int, result: FileResult) -> FileResult:
-    """YAML/JSON files: only CloudFormation/SAM templates are analysed; others are left silently."""
-    try:
-        from lambdalint.frontends.cloudformation import analyse_template_file
-    except ImportError:
-        return result  # no template frontend in this build
-    return analyse_template_file(source, max_size, result)
+    """A YAML/JSON file through the template frontend (for tests and the benchmark script)."""
+    analysed = analyse_file(source, max_size, parse_python=False)
+    result.template, result.directives = analysed.template, analysed.directives
+    result.findings += analysed.findings
+    result.passed_over = analysed.passed_over
+    return result

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from lambdalint.core.finding import Fix, RunResult
 from lambdalint.core.rule import all_rules
-from lambdalint.engine.work import source_encoding
+from lambdalint.sources import display_text
 
 NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -15,12 +14,13 @@ class _Positions:
     """Edit offsets turned into 1-based lines and code-point columns, reading each file once
     (decoded as the analysis decoded it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
         self.starts: dict[str, list[int] | None] = {}
+        self.texts = texts or {}
 
     def of(self, path: str, offset: int) -> tuple[int, int] | None:
         if path not in self.starts:
-            self.starts[path] = _line_starts(path)
+            self.starts[path] = _line_starts(path, self.texts)
         starts = self.starts[path]
         if starts is None:
             return None
@@ -28,12 +28,9 @@ class _Positions:
         return line + 1, offset - starts[line] + 1
 
 
-def _line_starts(path: str) -> list[int] | None:
-    try:
-        data = Path(path).read_bytes()
-        kind = "python" if path.endswith(".py") else "other"
-        text = data.decode(source_encoding(kind, data)).removeprefix("\ufeff")
-    except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+def _line_starts(path: str, texts: dict[str, str]) -> list[int] | None:
+    text = display_text(path, texts)
+    if text is None:
         return None
     return [0] + [match.end() for match in NEWLINE.finditer(text)]
 
@@ -73,7 +70,7 @@ def _fix(fix: Fix | None, positions: _Positions) -> dict | None:
 
 def render(result: RunResult, color: bool = False) -> str:
     rules = all_rules()
-    positions = _Positions()
+    positions = _Positions(result.texts)
     items = []
     for finding in result.findings:
         span = finding.span

@@ -21,8 +21,11 @@ SEVERITY_COLOR = {Severity.ERROR: RED, Severity.WARNING: YELLOW, Severity.INFO: 
 
 
 class _Lines:
-    def __init__(self) -> None:
-        self.files: dict[str, list[str] | None] = {}
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        # Texts held in memory (stdin, an editor) are shown as analysed, not as on disk.
+        self.files: dict[str, list[str] | None] = {
+            path: text.splitlines() for path, text in (texts or {}).items()
+        }
 
     def get(self, path: str, line: int) -> str | None:
         if path not in self.files:
@@ -64,7 +67,7 @@ def frame(finding: Finding, lines: _Lines, color: bool) -> list[str]:
 
 
 def render(result: RunResult, color: bool = False) -> str:
-    lines = _Lines()
+    lines = _Lines(result.texts)
     output: list[str] = []
     for finding in result.findings:
         head = headline(finding)

@@ -9,11 +9,11 @@ import re
 from typing import TYPE_CHECKING
 
 from lambdalint.core.finding import Finding
+from lambdalint.frontends.registry import Analysis
 from lambdalint.model import Template
+from lambdalint.sources import SourceFile, parse_error
 
 if TYPE_CHECKING:
-    from lambdalint.engine.discover import SourceFile
-    from lambdalint.engine.work import FileResult
     from lambdalint.frontends.cloudformation.nodes import LoadError, Node
 
 # Cheap test on raw text before any parsing: every template names an AWS:: type, the format
@@ -34,33 +34,24 @@ def looks_like_template(text: str) -> bool:
     return _LOOKS_LIKE_TEMPLATE.search(text) is not None
 
 
-def analyse_template_file(source: SourceFile, max_size: int, result: FileResult) -> FileResult:
-    from lambdalint.engine.work import read_text
-
-    text, error = read_text(source, max_size)
-    if error is not None:
-        if _worth_reporting(source):
-            result.findings.append(error)
-        return result
-    assert text is not None
+def analyse_template_file(source: SourceFile, text: str, parse: bool = True) -> Analysis:
+    """One YAML/JSON file's text in; its model out, or why it is not a template after all."""
     as_json = is_json(source, text)
     template, findings = load_template(text, source.display, as_json)
-    result.findings.extend(findings)
-    if template is not None:
-        result.template = template
-        if not as_json:
-            from lambdalint.core.directive import scan_hash_comments
+    if template is None and not findings:
+        return Analysis(passed_over="not a CloudFormation or SAM template")
+    analysis = Analysis(model=template, findings=findings)
+    if template is not None and not as_json:
+        from lambdalint.core.directive import scan_hash_comments
 
-            result.directives = scan_hash_comments(text, source.display)
-    return result
+        analysis.directives = scan_hash_comments(text, source.display)
+    return analysis
 
 
 def load_template(
     text: str, path: str, as_json: bool = False
 ) -> tuple[Template | None, list[Finding]]:
     """The model of one template's text, and LL001 findings. (None, []) for non-templates."""
-    from lambdalint.engine.work import parse_error
-
     if not maybe_template(text):
         return None, []
     from lambdalint.frontends.cloudformation.nodes import LoadError
@@ -107,16 +98,6 @@ def is_json(source: SourceFile, text: str) -> bool:
     if source.path.suffix.lower() == ".template":
         return text.lstrip()[:1] in ("{", "[")
     return False
-
-
-def _worth_reporting(source: SourceFile) -> bool:
-    """A file we could not read is reported only when its raw bytes look like a template."""
-    try:
-        with source.path.open("rb") as handle:
-            head = handle.read(1 << 16)
-    except OSError:
-        return False
-    return looks_like_template(head.decode("latin-1"))
 
 
 __all__ = ["analyse_template_file", "load_template", "looks_like_template", "maybe_template"]

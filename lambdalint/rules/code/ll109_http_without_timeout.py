@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
-from lambdalint.core.rule import CodeRule, RuleMeta, register
+from lambdalint.core.rule import CodeRule, Option, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import LITERAL, OBJECT, CallFact, Value
 
@@ -50,7 +50,8 @@ class HttpWithoutTimeout(CodeRule):
         summary="An outbound HTTP call on the handler path has no timeout.",
         anchors=("B113", "S7618", "semgrep use-timeout"),
         fix="unsafe",
-        options={"timeout": 10},  # seconds; the value the autofix writes
+        # The value the autofix writes: a Lambda function runs 900 s at most.
+        options=(Option("timeout", float, 10, minimum=0.1, maximum=900, unit="seconds"),),
     )
 
     def __init__(self, *args, **kwargs):

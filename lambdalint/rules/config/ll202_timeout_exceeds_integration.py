@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Related, Severity
-from lambdalint.core.rule import RuleMeta, TemplateRule, register
+from lambdalint.core.rule import Option, RuleMeta, TemplateRule, register
 from lambdalint.model import EventSource, Function
 from lambdalint.rules.config.reading import numbers, show
 
@@ -30,7 +30,7 @@ class TimeoutExceedsIntegration(TemplateRule):
         summary="The function's timeout exceeds what its synchronous caller waits.",
         scope="template",
         anchors=("serverless/serverless#4371",),
-        options={"max_seconds": 29},
+        options=(Option("max_seconds", float, 29, minimum=1, maximum=900, unit="seconds"),),
     )
 
     def check(self, ctx: TemplateContext) -> Iterator[Finding]:

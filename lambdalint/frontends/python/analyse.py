@@ -1,0 +1,22 @@
+"""One Python file's text in, its suppression comments and facts out."""
+
+from __future__ import annotations
+
+from lambdalint.frontends.python.comments import python_directives
+from lambdalint.frontends.registry import Analysis
+from lambdalint.sources import SourceFile, module_name, parse_error
+
+
+def analyse(source: SourceFile, text: str, parse: bool = True) -> Analysis:
+    """Comments always (they may suppress engine findings); facts only when `parse` says code
+    rules need them, since parsing is what costs."""
+    analysis = Analysis(directives=python_directives(text, source.display))
+    if not parse:
+        return analysis
+    from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
+
+    try:
+        analysis.model = extract_facts(text, source.display, module_name(source.path))
+    except PythonSyntaxError as exc:
+        analysis.findings.append(parse_error(source.display, str(exc), exc.line, exc.column))
+    return analysis

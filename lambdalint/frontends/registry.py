@@ -1,0 +1,96 @@
+"""Which frontend reads which file.
+
+Each frontend declares the files it claims by name (suffixes, names it leaves to others), whether
+it assembles several files into one model, and the function that analyses a file. Discovery asks
+`frontend_for(path)`; a file no frontend claims is never read, and is not counted as checked.
+Where a name is ambiguous (`*.yml`, `*.json`), the analyser sniffs the text cheaply first and
+passes over a file that is not its kind (`Analysis.passed_over`), which is not counted either.
+
+Registering a frontend is one `Frontend(...)` line in `FRONTENDS`; its module is imported only
+when a file of its kind is analysed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lambdalint.core.directive import Directive
+from lambdalint.core.finding import Finding
+
+
+@dataclass
+class Analysis:
+    """What a frontend made of one file."""
+
+    model: object | None = None  # ModuleFacts for Python, a Template for IaC files
+    findings: list[Finding] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    passed_over: str = ""  # why a claimed file is not one this frontend reads after all
+
+
+@dataclass(frozen=True)
+class Frontend:
+    kind: str  # the `SourceFile.kind` of the files it claims
+    label: str  # what it reads, for messages: "Python", "CloudFormation/SAM templates"
+    suffixes: frozenset[str]
+    analyser: str  # "module:function", called as function(source, text, parse) -> Analysis
+    leaves: frozenset[str] = frozenset()  # file names it does not claim despite the suffix
+    # "module:function" telling from a file's first bytes (as Latin-1) whether it is this kind:
+    # a file that cannot be read or decoded is reported only then. None: always reported.
+    unreadable_sniff: str | None = None
+    # Several files make one model (a Terraform module is a directory; a serverless.yml with
+    # the files its `resources:` names). No registered frontend assembles yet.
+    assembles: bool = False
+
+    def claims(self, path: Path) -> bool:
+        return path.suffix.lower() in self.suffixes and path.name.lower() not in self.leaves
+
+    def analyse(self) -> Callable[..., Analysis]:
+        return _load(self.analyser)
+
+    def worth_reporting_unreadable(self, head: str) -> bool:
+        return self.unreadable_sniff is None or bool(_load(self.unreadable_sniff)(head))
+
+
+def _load(name: str) -> Callable:
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+# The Serverless Framework's own files: its frontend does not exist yet, and its YAML is not a
+# CloudFormation template even though its `resources:` section holds CloudFormation.
+SERVERLESS_FILES = frozenset({"serverless.yml", "serverless.yaml", "serverless.json"})
+
+FRONTENDS: tuple[Frontend, ...] = (
+    Frontend("python", "Python", frozenset({".py"}), "lambdalint.frontends.python.analyse:analyse"),
+    Frontend(
+        "template",
+        "CloudFormation/SAM templates",
+        frozenset({".yaml", ".yml", ".json", ".template"}),
+        "lambdalint.frontends.cloudformation:analyse_template_file",
+        leaves=SERVERLESS_FILES,
+        unreadable_sniff="lambdalint.frontends.cloudformation:looks_like_template",
+    ),
+)
+
+
+def frontend_for(path: Path) -> Frontend | None:
+    """The frontend that claims a file by its name, or None when none reads it."""
+    return next((frontend for frontend in FRONTENDS if frontend.claims(path)), None)
+
+
+def frontend_of_kind(kind: str) -> Frontend:
+    return next(frontend for frontend in FRONTENDS if frontend.kind == kind)
+
+
+def why_unclaimed(path: Path) -> str:
+    """Why no frontend reads a file, as a user would want it said."""
+    labels = ", ".join(frontend.label for frontend in FRONTENDS)
+    if path.suffix.lower() == ".tf":
+        return f"Terraform is not analysed yet (lambdalint reads {labels})"
+    if path.name.lower() in SERVERLESS_FILES:
+        return f"Serverless Framework files are not analysed yet (lambdalint reads {labels})"
+    return f"no frontend reads this kind of file (lambdalint reads {labels})"

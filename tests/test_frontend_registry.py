@@ -1,0 +1,130 @@
+"""Which frontend reads which file, and honest counts of what was checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lambdalint.cli import main
+from lambdalint.frontends.registry import FRONTENDS, frontend_for
+
+SERVERLESS = """service: orders
+provider:
+  name: aws
+  runtime: python3.8
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: "*"
+          Resource: "*"
+functions:
+  hello:
+    handler: handler.hello
+"""
+TERRAFORM = """resource "aws_lambda_function" "f" {
+  function_name = "f"
+  runtime       = "python3.8"
+  handler       = "app.handler"
+}
+"""
+TEMPLATE = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, Role: r, Timeout: 10,
+      MemorySize: 256, Code: {ZipFile: x}}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+
+    def write(files: dict[str, str]) -> Path:
+        for name, text in files.items():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text(text)
+        return tmp_path
+
+    return write
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("app.py", "python"),
+        ("template.yaml", "template"),
+        ("stack.template", "template"),
+        ("cdk.out/App.template.json", "template"),
+        ("serverless.yml", None),
+        ("Serverless.YAML", None),
+        ("main.tf", None),
+        ("README.md", None),
+    ],
+)
+def test_files_are_claimed_by_name(name, kind):
+    frontend = frontend_for(Path(name))
+    assert (frontend.kind if frontend else None) == kind
+
+
+def test_one_registration_per_kind():
+    kinds = [frontend.kind for frontend in FRONTENDS]
+    assert len(kinds) == len(set(kinds))
+
+
+def test_files_no_frontend_reads_are_not_counted_and_are_named(project):
+    project({"main.tf": TERRAFORM, "serverless.yml": SERVERLESS})
+    result = invoke("check", "--isolated", "main.tf", "serverless.yml")
+    assert result.exit_code == 0
+    assert "All checks passed" not in result.stdout
+    assert (
+        result.stdout.strip() == "Nothing checked (0 files): no file here is one lambdalint reads."
+    )
+    assert "passed over main.tf: Terraform is not analysed yet" in result.stderr
+    assert "passed over serverless.yml: Serverless Framework files are not analysed yet" in (
+        result.stderr
+    )
+
+
+def test_yaml_that_is_not_a_template_is_passed_over_not_checked(project):
+    project(
+        {
+            "app.py": "def handler(event, context):\n    return 1\n",
+            ".github/workflows/ci.yml": "name: ci\non: [push]\n",
+            "template.yaml": TEMPLATE,
+            "notes.txt": "hello\n",
+        }
+    )
+    quiet = invoke("check", "--isolated", "--select", "LL201", ".")
+    assert quiet.stdout.splitlines()[-1] == "All checks passed (2 files checked)."
+    assert "passed over" not in quiet.stderr
+    verbose = invoke("check", "--isolated", "--select", "LL201", "--verbose", ".")
+    assert (
+        "passed over .github/workflows/ci.yml: not a CloudFormation or SAM template"
+        in verbose.stderr
+    )
+    assert "passed over notes.txt: no frontend reads this kind of file" in verbose.stderr
+
+
+def test_a_named_file_that_turns_out_not_to_be_a_template_is_said_so(project):
+    project({"package.json": '{"name": "x"}\n'})
+    result = invoke("check", "--isolated", "package.json")
+    assert "passed over package.json: not a CloudFormation or SAM template" in result.stderr
+    assert result.stdout.startswith("Nothing checked (0 files)")
+
+
+def test_precommit_hook_sends_only_files_a_frontend_reads():
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text())
+    example = {"python": "a.py", "yaml": "a.yaml", "json": "a.json", "terraform": "a.tf"}
+    for hook in hooks:
+        for kind in hook["types_or"]:
+            assert frontend_for(Path(example[kind])) is not None, kind
