@@ -81,3 +81,82 @@ def test_the_new_facts_survive_the_cache():
     for name in ("env_reads", "event_records"):
         entry = facts.structure[name]
         assert decode(json.loads(json.dumps(encode(entry)))) == entry
+
+
+KEYS_SOURCE = """\
+import boto3
+s3 = boto3.client("s3")
+PREFIX = "out/"
+def handler(event, context):
+    name = event["key"]
+    s3.put_object(Bucket="b", Key=f"thumbnails/{name}", Body=b"")
+    s3.upload_file("/tmp/x", "b", "fixed/name.png")
+    s3.put_object(Bucket="b", Key=PREFIX + name)
+    s3.put_object(Bucket="b", Key=name)
+"""
+
+
+def test_object_keys_known_as_far_as_the_code_spells_them():
+    from lambdalint.frontends.python.structure_facts.object_keys import ObjectKey
+
+    facts = _facts(KEYS_SOURCE)
+    keys = facts.structure["object_keys"].keys
+    by_line = {call.kwarg("Body") is not None: call.index for call in facts.calls}
+    put = by_line[True]
+    assert keys[str(put)] == ObjectKey("thumbnails/", False)
+    assert ObjectKey("fixed/name.png", True) in keys.values()
+    assert ObjectKey("out/", False) in keys.values()
+    assert len(keys) == 3  # `Key=name` (the event's) is not known at all
+
+
+USAGE_SOURCE = """\
+import os
+import boto3
+table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+s3 = boto3.client("s3")
+def handler(event, context):
+    item = table.get_item(Key={"id": event["id"]})
+    s3.get_object(Bucket=os.environ["BUCKET"], Key="a", VersionId="v1")
+    return item
+def other(event, context):
+    s3.delete_object(Bucket="x", Key="y")
+"""
+
+
+class _Module:
+    def __init__(self, facts):
+        self.facts = facts
+
+
+class _Code:
+    """A handler's code as the linked project gives it: here, `handler` reaches itself only."""
+
+    def __init__(self, facts, reached):
+        self.closure = (_Module(facts),)
+        self.reached = reached
+
+    def reach(self, module, func):
+        return func if func in self.reached else None
+
+
+def test_a_handlers_sdk_usage_and_its_actions():
+    from lambdalint.frontends.python.sdk_usage import handler_usage
+
+    usage = handler_usage(_Code(_facts(USAGE_SOURCE), {"handler"}))
+    assert usage.fully_resolved
+    assert usage.primary() == {"dynamodb:GetItem", "s3:GetObject"}  # not other()'s delete
+    assert usage.used() == {"dynamodb:GetItem", "s3:GetObject", "s3:GetObjectVersion"}
+    resources = {use.call.operation: use.resource for use in usage.uses}
+    assert resources["get_item"].name == "TABLE"
+    assert resources["get_object"].name == "BUCKET"
+
+
+def test_usage_with_an_unknown_service_is_not_fully_resolved():
+    from lambdalint.frontends.python.sdk_usage import handler_usage
+
+    source = (
+        "import boto3\ndef handler(event, context):\n    boto3.client(event['svc']).list_things()\n"
+    )
+    usage = handler_usage(_Code(_facts(source), {"handler"}))
+    assert not usage.fully_resolved
+    assert "unknown service" in usage.unresolved[0]
