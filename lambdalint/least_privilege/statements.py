@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lambdalint.frontends.python.facts import ENV, LITERAL, STATIC, Value
-from lambdalint.frontends.python.sdk_usage import HandlerUsage, SdkUse
+from lambdalint.frontends.python.facts import ENV, Value
+from lambdalint.frontends.python.sdk_usage import HandlerUsage, SdkUse, template_value
 from lambdalint.model import Bucket, Function, Queue, Resource, Table, Topic
 from lambdalint.model.sdk_actions import resource_types
 
@@ -81,7 +81,7 @@ def _arn(function: Function, use: SdkUse, action: str, notes: list[str]) -> Arn:
     types = resource_types(action) or ""
     if not types:
         return STAR  # no resource-level permission: `*` is the only way
-    target = _resolve(function, use.resource)
+    target = template_value(function, use.resource)
     if isinstance(target, Resource) and type(target) in KIND:
         return _object_arn(target, types.split())
     if isinstance(target, str) and target.startswith("arn:"):
@@ -93,20 +93,6 @@ def _arn(function: Function, use: SdkUse, action: str, notes: list[str]) -> Arn:
     how = _describe(use.resource)
     notes.append(f"{action}: the resource ({how}) is not wired by the template")
     return Arn(unresolved=how)
-
-
-def _resolve(function: Function, value: Value | None) -> object | None:
-    """What the template says a code value is: a model object, a string, or None."""
-    if value is None:
-        return None
-    if value.kind == ENV and value.name:
-        val = function.environment.get(value.name)
-        if val is None or not val.is_known or val.possible:
-            return None
-        return val.value
-    if value.kind in (LITERAL, STATIC):
-        return value.text
-    return None
 
 
 def _object_arn(target: Resource, types: list[str]) -> Arn:

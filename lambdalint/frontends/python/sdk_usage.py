@@ -12,9 +12,18 @@ compare code with policies judge nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from lambdalint.frontends.python.facts import SDK_OPERATION, CallFact, ModuleFacts, Value
+from lambdalint.frontends.python.facts import (
+    ENV,
+    LITERAL,
+    SDK_OPERATION,
+    STATIC,
+    CallFact,
+    ModuleFacts,
+    Value,
+)
+from lambdalint.model import Function
 from lambdalint.model.sdk_actions import Need, needed, waiter_operation
 
 # Keyword arguments that name a resource, with the service they name one for.
@@ -69,10 +78,14 @@ class Code(Protocol):
 class SdkUse:
     """One SDK call a handler can make."""
 
-    path: str  # the module's display path
+    module: ModuleFacts  # the module the call is in
     call: CallFact
     need: Need
     resource: Value | None  # the resource argument (bucket, table, queue...), when there is one
+
+    @property
+    def path(self) -> str:
+        return self.module.path
 
 
 @dataclass
@@ -99,11 +112,12 @@ def handler_usage(code: Code) -> HandlerUsage:
         for call in facts.calls:
             if call.func and code.reach(facts, call.func) is None:
                 continue
-            _add(usage, facts.path, call)
+            _add(usage, facts, call)
     return usage
 
 
-def _add(usage: HandlerUsage, path: str, call: CallFact) -> None:
+def _add(usage: HandlerUsage, facts: ModuleFacts, call: CallFact) -> None:
+    path = facts.path
     if call.sdk in ("client", "resource") and not call.service:
         usage.unresolved.append(f"{path}: an SDK {call.sdk} of unknown service ({call.text})")
         return
@@ -115,7 +129,7 @@ def _add(usage: HandlerUsage, path: str, call: CallFact) -> None:
     need = _need(call)
     if not need.known:
         usage.unresolved.append(f"{path}: `{call.text}()`: {need.why}")
-    usage.uses.append(SdkUse(path, call, need, resource_argument(call)))
+    usage.uses.append(SdkUse(facts, call, need, resource_argument(call)))
 
 
 def _need(call: CallFact) -> Need:
@@ -141,4 +155,20 @@ def resource_argument(call: CallFact) -> Value | None:
     position = POSITIONAL_BUCKET.get(call.operation) if call.service == "s3" else None
     if position is not None and position < len(call.args):
         return call.args[position]
+    return None
+
+
+def template_value(function: Function, value: Value | None) -> Any:
+    """What the template makes a code value: for `os.environ["X"]`, the one known value the
+    function's configuration gives X (a model object for `!Ref`/`!GetAtt`, or a string); a
+    literal's text; None when unknown."""
+    if value is None:
+        return None
+    if value.kind == ENV and value.name:
+        setting = function.environment.get(value.name)
+        if setting is None or not setting.is_known or setting.possible:
+            return None
+        return setting.value
+    if value.kind in (LITERAL, STATIC):
+        return value.text
     return None

@@ -1,0 +1,45 @@
+"""What the LL5xx rules share: walking a function's handler code, and turning what the code
+names (an environment variable, a literal) into what the template wires to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TypeVar
+
+from lambdalint.api import HandlerCode, LinkedFunction, ModuleFile
+from lambdalint.core.span import NodeRef
+from lambdalint.frontends.python.facts import ModuleFacts
+
+T = TypeVar("T")
+
+
+def with_code(functions: list[LinkedFunction]) -> Iterator[tuple[LinkedFunction, HandlerCode]]:
+    """Functions whose handler code is in the run, with it."""
+    for linked in functions:
+        if linked.code is not None:
+            yield linked, linked.code
+
+
+def runs(code: HandlerCode, facts: ModuleFacts, func: str) -> bool:
+    """Code in `func` of a module of the closure runs for this handler: at import time, or in
+    a function the handler reaches."""
+    return not func or code.reach(facts, func) is not None
+
+
+def structure(module: ModuleFile, name: str, default: T) -> T:
+    """One structural visitor's facts of a module (absent in facts cached by older versions)."""
+    return module.facts.structure.get(name, default)
+
+
+def call_ref(path: str, index: int) -> NodeRef:
+    return NodeRef(path, "Call", index)
+
+
+def handler_ref(code: HandlerCode) -> NodeRef | None:
+    if code.function is None:
+        return None
+    return NodeRef(code.module.facts.path, "FunctionDef", code.function.index)
+
+
+def code_anchor(facts: ModuleFacts, func: str) -> str:
+    return f"{facts.module}.{func}" if func else facts.module
