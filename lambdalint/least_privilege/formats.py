@@ -149,3 +149,12 @@ def _cdk(function: Function, statements: list[PolicyStatement]) -> str:
             ")",
         ]
     return "\n".join(lines)
+
+
+def summary(statements: list[PolicyStatement]) -> str:
+    """The statements in one line, for messages: `dynamodb:GetItem on !GetAtt Orders.Arn`."""
+    parts = []
+    for statement in statements:
+        resources = ", ".join(_sam_value(arn) for arn in statement.resources)
+        parts.append(f"{', '.join(statement.actions)} on {resources}")
+    return "; ".join(parts) if parts else "no statement at all"

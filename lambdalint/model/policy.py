@@ -223,7 +223,12 @@ EXTENSION = (
 )
 # What the event source mapping's poller does with the function's role, by source kind.
 POLLERS = {
-    "sqs": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+    "sqs": (
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+    ),
     "kinesis": (
         "kinesis:DescribeStream",
         "kinesis:DescribeStreamSummary",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TypeVar
 
 from lambdalint.api import HandlerCode, LinkedFunction, ModuleFile
+from lambdalint.core.finding import Related
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import ModuleFacts
 
@@ -43,3 +44,12 @@ def handler_ref(code: HandlerCode) -> NodeRef | None:
 
 def code_anchor(facts: ModuleFacts, func: str) -> str:
     return f"{facts.module}.{func}" if func else facts.module
+
+
+def role_related(linked: LinkedFunction) -> list[Related]:
+    """The template's side of a permission finding: the role, or the function whose implicit
+    role (SAM's `Policies`) it is."""
+    function, role = linked.function, linked.function.role
+    if role is None or role.implicit:
+        return [Related(function.span, f"function {function.logical_id}, its policies")]
+    return [Related(role.span, f"role {role.logical_id}, used by {function.logical_id}")]
