@@ -10,6 +10,9 @@ from lambdalint.api import HandlerCode, LinkedFunction, ModuleFile
 from lambdalint.core.finding import Related
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import ModuleFacts
+from lambdalint.frontends.python.structure_facts.env_reads import NAME as ENV_READS
+from lambdalint.frontends.python.structure_facts.env_reads import EnvRead
+from lambdalint.model import Function
 
 T = TypeVar("T")
 
@@ -53,3 +56,29 @@ def role_related(linked: LinkedFunction) -> list[Related]:
     if role is None or role.implicit:
         return [Related(function.span, f"function {function.logical_id}, its policies")]
     return [Related(role.span, f"role {role.logical_id}, used by {function.logical_id}")]
+
+
+def env_reads(code: HandlerCode) -> Iterator[tuple[ModuleFile, EnvRead, set[str]]]:
+    """Each environment read the handler can run, with the variables its module tests for."""
+    for module in code.closure:
+        facts = structure(module, ENV_READS, None)
+        if facts is None:
+            continue
+        for read in facts.reads:
+            if runs(code, module.facts, read.func):
+                yield module, read, facts.tested
+
+
+def sets_variable(function: Function, name: str) -> bool:
+    """The function's configuration sets `name` (possibly to an unknown value)."""
+    setting = function.environment.get(name)
+    return setting is not None and not setting.is_missing
+
+
+def read_ref(module: ModuleFile, read: EnvRead) -> NodeRef:
+    return NodeRef(module.facts.path, read.kind, read.index)
+
+
+def environment_related(function: Function) -> Related:
+    where = function.environment_span or function.span
+    return Related(where, f"the environment of {function.logical_id}")
