@@ -160,3 +160,22 @@ def test_usage_with_an_unknown_service_is_not_fully_resolved():
     usage = handler_usage(_Code(_facts(source), {"handler"}))
     assert not usage.fully_resolved
     assert "unknown service" in usage.unresolved[0]
+
+
+def test_names_a_module_binds_without_def():
+    source = (
+        "from mangum import Mangum\n"
+        "app = object()\n"
+        "handler = Mangum(app)\n"
+        "a, (b, c) = 1, (2, 3)\n"
+        "def f():\n"
+        "    global g\n"
+        "    g = 1\n"
+        "    local = 2\n"
+    )
+    names = _facts(source).structure["module_names"]
+    assert names.bound == {"app", "handler", "a", "b", "c", "g"}
+    assert not names.star_import and not names.module_getattr
+    more = _facts("from x import *\ndef __getattr__(name):\n    return name\n")
+    assert more.structure["module_names"].star_import
+    assert more.structure["module_names"].module_getattr
