@@ -278,6 +278,51 @@ def _statistics(result, output_format: str) -> str:
 
 
 @main.command()
+@click.argument("function", required=False)
+@click.option(
+    "--path",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Files and directories holding the templates and code (default: the current directory).",
+)
+@click.option(
+    "--as",
+    "style",
+    type=click.Choice(["json", "sam", "terraform", "cdk-python"]),
+    default="json",
+    show_default=True,
+    help="IAM JSON, SAM Policies, a Terraform aws_iam_policy_document or CDK Python.",
+)
+@click.option("--config", type=click.Path(path_type=Path), help="Use this configuration file.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+def policy(function: str | None, paths: tuple[Path, ...], style: str, config, isolated) -> None:
+    """Print the least-privilege policy FUNCTION's code needs (default: every function whose
+    handler code is found), resources resolved where the template wires them."""
+    from lambdalint.config import ConfigError, load_settings
+    from lambdalint.engine.run import linked_functions
+    from lambdalint.least_privilege.command import policies
+
+    targets = list(paths) or [Path(".")]
+    missing = [path for path in targets if not path.exists()]
+    if missing:
+        raise click.UsageError(f"--path: no such file or directory: {missing[0]}")
+    try:
+        settings = load_settings(targets, config, isolated)
+    except ConfigError as exc:
+        click.echo(f"lambdalint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    output = policies(linked_functions(targets, settings), function, style)
+    if output.error:
+        click.echo(f"lambdalint: error: {output.error}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(output.text)
+    for note in output.notes:
+        click.echo(f"lambdalint: note: {note}", err=True)
+    sys.exit(EXIT_OK)
+
+
+@main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option(
     "--all", "show_all", is_flag=True, help="Also list the rules that are off by default."

@@ -332,6 +332,18 @@ def _absolute(overlay: Mapping[Path, str] | None) -> dict[Path, str]:
     return {Path(path).resolve(): text for path, text in (overlay or {}).items()}
 
 
+def linked_functions(paths: list[Path], settings: Settings) -> list[LinkedFunction]:
+    """Every template function of `paths` next to its code, without running rules (for
+    `lambdalint policy`)."""
+    sources, _ = discover(paths, settings)
+    cache_root = str(settings.root) if settings.cache else None
+    results = analyse_files(sources, settings.max_file_size, True, cache_root)
+    from lambdalint.engine.linking import inline_modules
+
+    inline, _ = inline_modules(results)
+    return link_templates(results, link_code(results, settings, inline), inline)
+
+
 def reanalyse(result: FileResult, text: str) -> FileResult:
     """A Python file analysed again from text held in memory (fixed, not yet written)."""
     from lambdalint.frontends.python.analyse import analyse

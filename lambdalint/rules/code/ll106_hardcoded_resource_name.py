@@ -7,41 +7,13 @@ from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import LITERAL, STATIC, CallFact, Value
+from lambdalint.frontends.python.sdk_usage import (
+    POSITIONAL_BUCKET,
+    RESOURCE_PARAMETERS,
+    SUBRESOURCES,
+)
 from lambdalint.rules.code.per_invocation import in_function_code
 
-# Keyword arguments that name a resource, with the service they name one for.
-RESOURCE_PARAMETERS = {
-    "Bucket": "s3",
-    "TableName": "dynamodb",
-    "QueueUrl": "sqs",
-    "QueueName": "sqs",
-    "TopicArn": "sns",
-    "FunctionName": "lambda",
-    "StateMachineArn": "stepfunctions",
-    "stateMachineArn": "stepfunctions",  # the Step Functions API spells it so
-    "SecretId": "secretsmanager",
-    "Name": "ssm",
-    "StreamName": "kinesis",
-    "DeliveryStreamName": "firehose",
-}
-# S3 transfer methods take the bucket positionally too: position of `Bucket`.
-POSITIONAL_BUCKET = {
-    "upload_file": 1,
-    "upload_fileobj": 1,
-    "copy": 1,
-    "download_file": 0,
-    "download_fileobj": 0,
-    "generate_presigned_post": 0,
-}
-# Sub-resources named by their first argument (`dynamodb.Table("orders")`), with its keyword.
-SUBRESOURCES = {
-    ("dynamodb", "Table"): "name",
-    ("sqs", "Queue"): "url",
-    ("sns", "Topic"): "arn",
-    ("s3", "Bucket"): "name",
-    ("s3", "Object"): "bucket_name",
-    ("s3", "ObjectSummary"): "bucket_name",
-}
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 

@@ -8,8 +8,8 @@ from lambdalint.core.finding import Finding, Related, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
 from lambdalint.core.span import Span
 from lambdalint.model import Bucket, EventSource, Queue, Role, Statement, Table, Topic, Val
+from lambdalint.model.policy import action_matches, is_allow, known_strings, permissions
 from lambdalint.rules.events.sources import KIND_NAMES, event_span
-from lambdalint.rules.iam.policy import action_matches, is_allow, known_strings
 
 # The permission each trigger's loop needs: writing what the trigger reads.
 WRITES: dict[type, tuple[str, ...]] = {
@@ -77,7 +77,7 @@ def _label(kind: type) -> str:
 def _grant(role: Role, event: EventSource) -> Span | None:
     """Where the role may write to the trigger (a statement resource), if it may."""
     writes = WRITES[type(event.target)]
-    if _may_be_denied(role, writes):
+    if permissions(role).may_deny(writes):
         return None
     for statement in role.statements:
         if not is_allow(statement) or statement.has_condition:
@@ -116,20 +116,6 @@ def _grants(action: Val, writes: tuple[str, ...]) -> bool:
     return bool(texts) and all(
         any(action_matches(text, write) for write in writes) for text in texts
     )
-
-
-def _may_be_denied(role: Role, writes: tuple[str, ...]) -> bool:
-    """A Deny (or a statement of unknown effect) that may cover the write: then stay silent."""
-    for statement in role.statements:
-        if is_allow(statement):
-            continue
-        if statement.not_actions:
-            return True
-        for action in statement.actions:
-            texts = known_strings(action)
-            if texts is None or any(action_matches(t, w) for t in texts for w in writes):
-                return True
-    return False
 
 
 def _names_trigger(value: Any, event: EventSource) -> bool:

@@ -7,9 +7,9 @@ from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
 from lambdalint.model import Role, Statement
+from lambdalint.model.policy import permissions
 from lambdalint.rules.iam.action_table import scoped_writes
 from lambdalint.rules.iam.policy import (
-    action_matches,
     allow_statements,
     is_everything,
     is_full_wildcard,
@@ -97,16 +97,11 @@ def _denied_on_resources(role: Role, action: str) -> bool:
     arn:aws:sns:*:*:*`): the "*" is then deliberate, and reaches only what has no ARN (SMS to a
     phone number), which cannot be scoped."""
     service = action.split(":", 1)[0].lower()
-    for statement in role.statements:
-        if statement.has_condition or not statement.effect.every(lambda e: e == "Deny"):
+    for grant in permissions(role).grants:
+        if grant.effect != "Deny" or grant.conditional or not grant.matches(action):
             continue
-        patterns = [text for val in statement.actions for text in known_strings(val) or []]
-        if not any(action_matches(pattern, action) for pattern in patterns):
-            continue
-        for resource in statement.resources:
-            texts = known_strings(resource) or []
-            if texts and all(_names_whole_service(text, service) for text in texts):
-                return True
+        if any(isinstance(r, str) and _names_whole_service(r, service) for r in grant.resources):
+            return True
     return False
 
 

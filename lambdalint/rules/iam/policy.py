@@ -1,15 +1,27 @@
-"""What the IAM rules share: the execution roles of a template's functions, their Allow
-statements, and IAM's own pattern matching for actions."""
+"""What the IAM rules share: the execution roles of a template's functions and their Allow
+statements. IAM's own matching and the evaluation of a role's policies live in the model
+(lambdalint/model/policy.py)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from lambdalint.core.span import Span
 from lambdalint.model import Function, Role, Statement, Template, Val
+from lambdalint.model.policy import action_matches, is_allow, known_strings
+
+__all__ = [
+    "action_matches",
+    "allow_statements",
+    "execution_roles",
+    "is_allow",
+    "is_everything",
+    "is_full_wildcard",
+    "known_strings",
+    "where",
+]
 
 SERVICE_WILDCARD = re.compile(r"^[A-Za-z0-9-]+:\*+$")
 NAMED = 2  # functions named in a message before "and N more"
@@ -64,10 +76,6 @@ def allow_statements(template: Template) -> Iterator[tuple[Statement, RoleUse]]:
             yield statement, use
 
 
-def is_allow(statement: Statement) -> bool:
-    return statement.effect.every(lambda effect: effect == "Allow")
-
-
 def is_everything(val: Val) -> bool:
     """`"*"` in every alternative: all resources (or all actions)."""
     return val.every(lambda value: value == "*")
@@ -76,25 +84,6 @@ def is_everything(val: Val) -> bool:
 def is_full_wildcard(action: str) -> bool:
     """`*` or `<service>:*`: every action, or every action of a service."""
     return action == "*" or bool(SERVICE_WILDCARD.match(action))
-
-
-def known_strings(val: Val) -> list[str] | None:
-    """The alternatives of a value when all are known strings, else None."""
-    if not val.is_known or not all(isinstance(v, str) for v in val.alternatives):
-        return None
-    return list(val.alternatives)
-
-
-@lru_cache(maxsize=1024)
-def _pattern(pattern: str) -> re.Pattern[str]:
-    parts = (".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
-def action_matches(pattern: str, action: str) -> bool:
-    """IAM's matching of an action pattern (`s3:Put*`, `iam:Pass?ole`) against one action:
-    case-insensitive, `*` any run of characters, `?` one character."""
-    return _pattern(pattern).fullmatch(action) is not None
 
 
 def where(val: Val, fallback: Statement | None, default: Span) -> Span:

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.api import LinkedFunction, ProjectContext
+from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.rule import ProjectRule, RuleMeta, register
+from lambdalint.frontends.python.sdk_usage import HandlerUsage, handler_usage
+from lambdalint.least_privilege.formats import summary
+from lambdalint.least_privilege.statements import least_privilege
+from lambdalint.model import Role
+from lambdalint.model.policy import Grant, action_matches, permissions, platform_actions
+from lambdalint.model.sdk_actions import catalogue
+
+
+@register
+class UnusedIamPermission(ProjectRule):
+    """The role allows actions that neither the code nor the platform ever use."""
+
+    meta = RuleMeta(
+        id="LL504",
+        name="unused-iam-permission",
+        severity=Severity.WARNING,
+        summary="The execution role allows actions the code never uses; the message proposes "
+        "the statements the code needs.",
+        scope="project",
+    )
+
+    def check(self, ctx: ProjectContext) -> Iterator[Finding]:
+        for role, users in _roles(ctx.functions):
+            usages = _usages(users)
+            granted = permissions(role)
+            if usages is None or not granted.complete:
+                continue  # some code is not known: anything may be used
+            used = set().union(
+                *(usage.used() for usage in usages),
+                *(platform_actions(linked.function) for linked in users),
+            )
+            for grant in granted.allows():
+                unused = _unused(grant, used)
+                if unused and grant.statement is not None:
+                    yield self._finding(grant, unused, users, usages)
+
+    def _finding(
+        self,
+        grant: Grant,
+        unused: list[str],
+        users: list[LinkedFunction],
+        usages: list[HandlerUsage],
+    ) -> Finding:
+        names = ", ".join(linked.function.logical_id for linked in users)
+        needed = "; ".join(
+            summary(least_privilege(linked.function, usage).statements)
+            for linked, usage in zip(users, usages, strict=True)
+        )
+        statement = grant.statement
+        where = statement.span or users[0].function.span
+        return self.finding(
+            where,
+            f"The execution role of {names} allows {len(unused)} action"
+            f"{'s' if len(unused) > 1 else ''} its code never uses "
+            f"({', '.join(unused)}) in {statement.policy}; the code needs: {needed}",
+            anchor=users[0].function.anchor,
+        )
+
+
+def _roles(functions: list[LinkedFunction]) -> Iterator[tuple[Role, list[LinkedFunction]]]:
+    """Each execution role with every function of the run that runs with it."""
+    by_role: dict[int, tuple[Role, list[LinkedFunction]]] = {}
+    for linked in functions:
+        role = linked.function.role
+        if role is not None:
+            by_role.setdefault(id(role), (role, []))[1].append(linked)
+    yield from by_role.values()
+
+
+def _usages(users: list[LinkedFunction]) -> list[HandlerUsage] | None:
+    """The SDK usage of every function running with the role, or None when one is not fully
+    known (its code is not in the run, or calls something unresolved)."""
+    usages = []
+    for linked in users:
+        if linked.code is None:
+            return None
+        usage = handler_usage(linked.code)
+        if not usage.fully_resolved:
+            return None
+        usages.append(usage)
+    return usages
+
+
+def _unused(grant: Grant, used: set[str]) -> list[str]:
+    if grant.not_action:
+        return []  # LL301's: NotAction grants everything else
+    return [
+        pattern
+        for pattern in grant.actions
+        if not any(action_matches(pattern, action) for action in used) and grants_something(pattern)
+    ]
+
+
+def grants_something(pattern: str) -> bool:
+    """False for a name the reference does not list under a prefix it knows
+    (`sqs:DeleteMessageBatch` in SAM's SQSPollerPolicy: batch calls are authorised as the
+    single action): such a grant is harmless noise, not an unused permission."""
+    prefix, _, name = pattern.partition(":")
+    actions = catalogue().get(prefix)
+    if actions is None or "*" in name or "?" in name:
+        return True
+    return any(action.lower() == name.lower() for action in actions)

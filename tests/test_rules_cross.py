@@ -1,0 +1,77 @@
+"""LL5xx: the template and the handler code read together (beyond the rule pages' examples)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lambdalint.docs import examples, pages_dir
+
+CRUD = Path(__file__).parent / "fixtures" / "crud_get_item"
+
+
+def _page_example(rule: str, kind: str, number: int = 0) -> dict[str, str]:
+    found = [e for e in examples(pages_dir() / f"{rule}.md") if e.kind == kind]
+    return dict(found[number].files)
+
+
+def test_ll501_points_at_the_write_with_the_trigger_as_related(lint):
+    result = lint(_page_example("LL501", "bad"), select=["LL501"])
+    (finding,) = result.findings
+    assert (finding.path, finding.span.line) == ("src/app.py", 12)
+    assert "S3 bucket Images" in finding.message and "Thumbnailer" in finding.message
+    (related,) = finding.related
+    assert (related.where.path, related.where.line) == ("template.yaml", 18)  # `Upload:`
+
+
+def test_ll501_follows_the_key_against_the_filter(lint):
+    files = _page_example("LL501", "good")  # a `uploads/` filter, writes under `thumbnails/`
+    assert lint(files, select=["LL501"]).findings == []
+    inside = files["src/app.py"].replace('f"thumbnails/{key}"', 'f"uploads/again/{key}"')
+    assert len(lint({**files, "src/app.py": inside}, select=["LL501"]).findings) == 1
+    unknown = files["src/app.py"].replace('f"thumbnails/{key}"', "key")
+    assert lint({**files, "src/app.py": unknown}, select=["LL501"]).findings == []
+
+
+def test_ll504_names_the_nine_unused_actions_and_proposes_the_statement(lint):
+    files = {
+        "template.yaml": (CRUD / "template.yaml").read_text(),
+        "src/app.py": (CRUD / "src" / "app.py").read_text(),
+    }
+    (finding,) = lint(files, select=["LL504"]).findings
+    unused = [
+        "dynamodb:DeleteItem",
+        "dynamodb:PutItem",
+        "dynamodb:Scan",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:DescribeTable",
+        "dynamodb:ConditionCheckItem",
+    ]
+    assert f"allows 9 actions its code never uses ({', '.join(unused)})" in finding.message
+    assert "the code needs: dynamodb:GetItem on !GetAtt Orders.Arn" in finding.message
+
+
+def test_ll503_and_ll504_judge_a_shared_role_on_every_function(lint):
+    template = (CRUD / "template.yaml").read_text() + (
+        "  Writer:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Handler: writer.handler\n"
+        "      Runtime: python3.12\n"
+        "      CodeUri: src/\n"
+        "      Role: !GetAtt ReaderRole.Arn\n"
+    )
+    writer = (
+        "import boto3\n\n"
+        "def handler(event, context):\n"
+        "    boto3.client(event['service']).do_something()\n"
+    )
+    files = {
+        "template.yaml": template,
+        "src/app.py": (CRUD / "src" / "app.py").read_text(),
+        "src/writer.py": writer,
+    }
+    # Writer's usage is unknown and it shares Reader's role: nothing is judged unused.
+    assert lint(files, select=["LL504"]).findings == []
