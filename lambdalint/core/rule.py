@@ -122,6 +122,9 @@ class ToolRule(Rule):
 
 
 _REGISTRY: dict[str, type[Rule]] = {}
+# Where rules register themselves, found by name on first use as plugins are: the registry
+# below the rules does not import them (core imports nothing of ours).
+RULE_PACKAGES = ("lambdalint.rules",)
 
 
 FIX_KINDS = ("none", "safe", "unsafe")
@@ -146,10 +149,10 @@ def register(cls: type[Rule]) -> type[Rule]:
 def all_rules() -> dict[str, type[Rule]]:
     """Every rule, by id, sorted. Imports the rule packages on first use."""
     if not _REGISTRY:
-        import lambdalint.rules as package
-
-        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            importlib.import_module(info.name)
+        for name in RULE_PACKAGES:
+            package = importlib.import_module(name)
+            for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+                importlib.import_module(info.name)
     return dict(sorted(_REGISTRY.items()))
 
 
