@@ -16,7 +16,7 @@ implemented in frontends/python/project.py.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -171,12 +171,22 @@ class HandlerCode:
     module: ModuleFile  # the handler module
     handler: FunctionKey  # the handler the template names, in that module
     function: FunctionFact | None  # its facts; None when the module has no such function
-    closure: tuple[ModuleFile, ...]  # the handler module, then every project module it imports
+    # The handler module, then every project module importing it runs, then any other module
+    # the handler path leads into (one imported inside a function).
+    closure: tuple[ModuleFile, ...]
     path: Mapping[FunctionKey, Reach]  # every function this handler reaches, and how
 
     def reach(self, module: ModuleFacts, func: str) -> Reach | None:
         """How this handler reaches `func` of `module`, or None when it does not."""
         return self.path.get(FunctionKey(module.path, func)) if func else None
+
+    def calls(self) -> Iterator[tuple[ModuleFile, CallFact]]:
+        """Every call this function's code runs, as far as it is known: import-time calls of
+        the modules in the closure and the calls of every function on the handler path."""
+        for module in self.closure:
+            for call in module.facts.calls:
+                if not call.func or FunctionKey(module.facts.path, call.func) in self.path:
+                    yield module, call
 
 
 @dataclass(frozen=True)

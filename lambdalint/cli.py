@@ -332,7 +332,8 @@ def rules(output_format: str, show_all: bool) -> None:
     every rule, including those off by default."""
     from lambdalint.core.rule import all_rules
 
-    metas = [cls.meta for cls in all_rules().values() if show_all or cls.meta.default]
+    classes = [cls for cls in all_rules().values() if show_all or cls.meta.default]
+    metas = [cls.meta for cls in classes]
     if output_format == "json":
         import json
 
@@ -340,14 +341,16 @@ def rules(output_format: str, show_all: bool) -> None:
             json.dumps(
                 [
                     {
-                        "id": m.id,
-                        "name": m.name,
-                        "severity": str(m.severity),
-                        "default": m.default,
-                        "fix": m.fix,
-                        "summary": m.summary,
+                        "id": cls.meta.id,
+                        "name": cls.meta.name,
+                        "severity": str(cls.meta.severity),
+                        "default": cls.meta.default,
+                        "scope": cls.scope,
+                        "fix": cls.meta.fix,
+                        "anchors": list(cls.meta.anchors),
+                        "summary": cls.meta.summary,
                     }
-                    for m in metas
+                    for cls in classes
                 ],
                 indent=2,
             )

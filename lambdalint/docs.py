@@ -24,7 +24,8 @@ def page_path(rule_id: str) -> Path:
 
 
 def render_page(rule: type[Rule]) -> str:
-    """The page with the facts only the registry knows (severity, default) put under its title."""
+    """The page with the facts only the registry knows (severity, default, fix, scope, ids in
+    other tools) put under its title."""
     meta = rule.meta
     path = page_path(meta.id)
     text = (
@@ -34,7 +35,12 @@ def render_page(rule: type[Rule]) -> str:
     )
     title, _, rest = text.partition("\n")
     default = "on" if meta.default else "off (enable with `--extend-select " + meta.id + "`)"
-    facts = f"\nSeverity: **{meta.severity}** · default: **{default}** · fix: **{meta.fix}**\n"
+    facts = (
+        f"\nSeverity: **{meta.severity}** · default: **{default}** · fix: **{meta.fix}**"
+        f" · reads: **{rule.scope}**\n"
+    )
+    if meta.anchors:
+        facts += f"Also known as: {', '.join(meta.anchors)}\n"
     return f"{title}\n{facts}{rest}"
 
 

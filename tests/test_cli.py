@@ -156,12 +156,18 @@ def test_rules_lists_the_default_rules_and_all_of_them_with_all(project):
         i for i in items if i["id"] == "LL002"
     ).items()
     assert "LL002" not in {i["id"] for i in json.loads(invoke("rules", "--format", "json").output)}
+    ll109 = next(i for i in items if i["id"] == "LL109")
+    assert (ll109["scope"], ll109["fix"]) == ("code", "unsafe")
+    assert ll109["anchors"] == ["B113", "S7618", "semgrep use-timeout"]
+    assert next(i for i in items if i["id"] == "LL104")["scope"] == "project"
 
 
 def test_explain_by_id_and_by_name(project):
     by_id = invoke("explain", "LL101").output
     assert by_id.startswith("# LL101 client-in-handler")
     assert "Severity: **warning** · default: **on**" in by_id
+    assert "fix: **safe** · reads: **code**" in by_id
+    assert "Also known as: S6243, CodeGuru lambda-client-reuse, PW001-PW003\n" in by_id
     assert invoke("explain", "client-in-handler").output == by_id
     assert invoke("explain", "nope").exit_code == 2
 

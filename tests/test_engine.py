@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lambdalint.core.rule import all_rules
 
 HELPER_CHAIN = {
@@ -182,13 +184,52 @@ def test_per_file_ignores_and_severity_overrides(lint):
     assert [(f.path, f.severity) for f in result.findings] == [("app.py", Severity.ERROR)]
 
 
+def metadata_problems(cls) -> list[str]:
+    """What in a rule's metadata disagrees with its code or its module."""
+    meta, problems = cls.meta, []
+    module = cls.__module__.rpartition(".")[2]
+    expected = f"{meta.id.lower()}_{meta.name.replace('-', '_')}"
+    if module != expected:
+        problems.append(f"{meta.id}: module {module} should be {expected}")
+    if not meta.summary.endswith("."):
+        problems.append(f"{meta.id}: summary does not end with a period")
+    if (meta.fix != "none") != callable(getattr(cls, "fix", None)):
+        problems.append(f"{meta.id}: fix={meta.fix!r} disagrees with its fix method")
+    if cls.scope not in ("code", "template", "project", "tool"):
+        problems.append(f"{meta.id}: not a rule kind")
+    return problems
+
+
 def test_every_registered_rule_has_consistent_metadata():
-    names = set()
-    for rule_id, cls in all_rules().items():
-        assert cls.meta.id == rule_id
-        assert cls.meta.name not in names
-        names.add(cls.meta.name)
-        assert cls.meta.summary.endswith(".")
+    rules = all_rules()
+    assert [problem for cls in rules.values() for problem in metadata_problems(cls)] == []
+    names = [cls.meta.name for cls in rules.values()]
+    assert len(names) == len(set(names)), "two rules share a name"
+
+
+def test_inconsistent_metadata_is_caught():
+    from lambdalint.core.finding import Severity
+    from lambdalint.core.rule import CodeRule, Rule, RuleMeta, register
+
+    def rule(base, fix="none", summary="Says what.", name="made-up", with_fix=False):
+        body = {"meta": RuleMeta("LL998", name, Severity.INFO, summary, fix=fix)}
+        if with_fix:
+            body["fix"] = lambda self, finding, tree, node: None
+        cls = type("MadeUp", (base,), body)
+        cls.__module__ = "lambdalint.rules.code.ll998_made_up"
+        return cls
+
+    assert metadata_problems(rule(CodeRule)) == []
+    assert len(metadata_problems(rule(CodeRule, name="other-name"))) == 1
+    assert len(metadata_problems(rule(CodeRule, summary="No period"))) == 1
+    assert len(metadata_problems(rule(CodeRule, fix="safe"))) == 1
+    assert len(metadata_problems(rule(CodeRule, with_fix=True))) == 1
+    assert len(metadata_problems(rule(Rule))) == 1
+    # The registry refuses the two the code can tell: fix without a method, and no kind.
+    for cls in (rule(CodeRule, fix="unsafe"), rule(CodeRule, with_fix=True), rule(Rule)):
+        with pytest.raises(ValueError):
+            register(cls)
+    assert "LL998" not in all_rules()
 
 
 def test_named_file_is_checked_with_the_project_as_context(lint, tmp_path):

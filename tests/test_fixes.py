@@ -18,8 +18,9 @@ from lambdalint.cli import main
 from lambdalint.config import Settings
 from lambdalint.docs import examples, pages_dir
 from lambdalint.engine import fix as fix_engine
-from lambdalint.engine.fix import FixRequest, FixTree, apply_edits
+from lambdalint.engine.fix import FixRequest, apply_edits
 from lambdalint.engine.run import run
+from lambdalint.frontends.python.fix_tree import FixTree
 from lambdalint.rules.code.timeout_fix import add_timeout
 
 EXPECT_MARK = re.compile(r"[ \t]*# expect: LL\d{3}(?:\s*,\s*LL\d{3})*")

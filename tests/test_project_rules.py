@@ -157,3 +157,37 @@ def test_a_crashing_project_rule_is_ll000_and_the_run_goes_on(lint, monkeypatch)
     assert [(f.rule, f.path) for f in result.findings if f.rule == "LL000"] == [
         ("LL000", "infra/template.yaml")
     ]
+
+
+def test_the_calls_a_function_runs(lint, monkeypatch):
+    class Calls(Describe):
+        def check(self, ctx: ProjectContext):
+            for linked in ctx.functions:
+                texts = sorted(f"{m.facts.module}:{c.text}" for m, c in linked.code.calls())
+                yield self.finding(linked.function.span, " ".join(texts))
+
+    registry.all_rules()
+    monkeypatch.setitem(registry._REGISTRY, "LL599", Calls)
+    files = {
+        "template.yaml": SAM.split("  PathStyle:")[0],
+        "src/orders/__init__.py": "",
+        "src/orders/api.py": (
+            "import boto3\nfrom orders.store import save\n\nSQS = boto3.client('sqs')\n\n\n"
+            "def handle(event, _):\n    from orders.lazy import later\n\n"
+            "    save(event)\n    later()\n\n\ndef unused():\n    SQS.purge_queue()\n"
+        ),
+        "src/orders/store.py": (
+            "import boto3\n\nTABLE = boto3.resource('dynamodb').Table('t')\n\n\n"
+            "def save(item):\n    TABLE.put_item(Item=item)\n\n\n"
+            "def drop():\n    TABLE.delete()\n"
+        ),
+        "src/orders/lazy.py": "def later():\n    print('later')\n\n\ndef never():\n    print()\n",
+    }
+    result = lint(files, select=["LL599"])
+    [finding] = result.findings
+    # Import time everywhere the handler's imports lead, and the path's functions (a module
+    # imported inside the handler included); not `unused`, `drop` or `never`.
+    assert finding.message == (
+        "orders.api:boto3.client() orders.api:later() orders.api:save() orders.lazy:print() "
+        "orders.store:TABLE.put_item() orders.store:boto3.resource() orders.store:….Table()"
+    )

@@ -1,7 +1,11 @@
 """Rule metadata, the rule base classes and the registry.
 
 Metadata lives only here, on the rule: `lambdalint rules`, `explain`, the reporters and the
-README's table are all generated from it.
+README's table are all generated from it. What the code already says is not written again: a
+rule's scope is its kind (`CodeRule.scope == "code"`...), and `register` refuses a rule whose
+`fix` metadata disagrees with whether it has a `fix` method.
+
+The contexts the kinds read are in lambdalint/api.py (core imports nothing of ours).
 """
 
 from __future__ import annotations
@@ -12,12 +16,9 @@ import pkgutil
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from lambdalint.core.finding import Finding, Fix, Related, Severity, Where
-
-if TYPE_CHECKING:
-    from lambdalint.api import CodeContext
 
 # Where rule pages are published; `help-url-base` in the configuration overrides it.
 DEFAULT_HELP_BASE = "https://github.com/lambdalint/lambdalint/blob/main/rules/"
@@ -76,8 +77,7 @@ class RuleMeta:
     severity: Severity
     summary: str
     default: bool = True
-    scope: str = "code"  # "code", "template", "project" or "tool"
-    fix: str = "none"  # "none", "safe", "unsafe"
+    fix: str = "none"  # "none", "safe", "unsafe": must agree with the rule's `fix` method
     anchors: tuple[str, ...] = ()
     options: tuple[Option, ...] = ()
 
@@ -101,6 +101,7 @@ class Rule:
     prints, never reads configuration beyond its options and never filters suppressions."""
 
     meta: ClassVar[RuleMeta]
+    scope: ClassVar[str] = ""  # what the rule reads, set by its kind below
 
     def __init__(self, severity: Severity | None = None, options: dict[str, Any] | None = None):
         self.severity = severity or self.meta.severity
@@ -132,15 +133,20 @@ class CodeRule(Rule):
 
     A rule that can repair what it finds also defines `fix(finding, tree, node) -> Fix | None`
     (see engine/fix.py): it is called only when fixes are asked for, on the parse that places
-    the finding, and returns text edits; the engine applies, re-checks and writes them."""
+    the finding, and returns text edits; the engine applies, re-checks and writes them.
+    The context is lambdalint.api.CodeContext."""
 
-    def check(self, ctx: CodeContext) -> Iterator[Finding]:
+    scope = "code"
+
+    def check(self, ctx: Any) -> Iterator[Finding]:
         raise NotImplementedError
 
 
 class TemplateRule(Rule):
     """Reads the template model (functions, roles, event sources...), never raw YAML/HCL/JSON.
     The context type is lambdalint.api.TemplateContext."""
+
+    scope = "template"
 
     def check(self, ctx: Any) -> Iterator[Finding]:
         raise NotImplementedError
@@ -152,6 +158,8 @@ class ProjectRule(Rule):
     module's facts, the handler function, the import closure and the handler path. For checks
     that need both (a name only the template ties to this code; LL5xx)."""
 
+    scope = "project"
+
     def check(self, ctx: Any) -> Iterator[Finding]:
         raise NotImplementedError
 
@@ -159,14 +167,30 @@ class ProjectRule(Rule):
 class ToolRule(Rule):
     """Findings the engine itself produces (internal errors, parse errors, suppressions)."""
 
+    scope = "tool"
+
 
 _REGISTRY: dict[str, type[Rule]] = {}
+# Where rules register themselves, found by name on first use as plugins are: the registry
+# below the rules does not import them (core imports nothing of ours).
+RULE_PACKAGES = ("lambdalint.rules",)
+
+
+FIX_KINDS = ("none", "safe", "unsafe")
 
 
 def register(cls: type[Rule]) -> type[Rule]:
     meta = cls.meta
     if meta.id in _REGISTRY and _REGISTRY[meta.id] is not cls:
         raise ValueError(f"rule id {meta.id} registered twice")
+    if not cls.scope:
+        raise ValueError(f"{meta.id} is not a CodeRule, TemplateRule, ProjectRule or ToolRule")
+    has_fix = callable(getattr(cls, "fix", None))
+    if meta.fix not in FIX_KINDS or (meta.fix != "none") != has_fix:
+        raise ValueError(
+            f"{meta.id} says fix={meta.fix!r} but "
+            + ("defines a fix method" if has_fix else "defines no fix method")
+        )
     _REGISTRY[meta.id] = cls
     return cls
 
@@ -174,10 +198,10 @@ def register(cls: type[Rule]) -> type[Rule]:
 def all_rules() -> dict[str, type[Rule]]:
     """Every rule, by id, sorted. Imports the rule packages on first use."""
     if not _REGISTRY:
-        import lambdalint.rules as package
-
-        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            importlib.import_module(info.name)
+        for name in RULE_PACKAGES:
+            package = importlib.import_module(name)
+            for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+                importlib.import_module(info.name)
     return dict(sorted(_REGISTRY.items()))
 
 

@@ -41,11 +41,8 @@ class ModuleIndex:
         if target.startswith("@"):
             return self._callable(module, target[1:])
         if target.startswith("."):
-            level = len(target) - len(target.lstrip("."))
-            base = module.path.parent
-            for _ in range(level - 1):
-                base = base.parent
-            return self._lookup_dotted(target[level:], [base], hops)
+            base, dotted = _relative(module, target)
+            return self._lookup_dotted(dotted, [base], hops)
         if target.partition(".")[0] not in self.top_names:
             return None
         key = (module.path.parent, module.scan_root, target)
@@ -101,11 +98,8 @@ class ModuleIndex:
         if target.startswith("@"):
             return module.facts.path, target[1:]
         if target.startswith("."):
-            level = len(target) - len(target.lstrip("."))
-            base = module.path.parent
-            for _ in range(level - 1):
-                base = base.parent
-            search, dotted = [base], target[level:]
+            base, dotted = _relative(module, target)
+            search = [base]
         else:
             parents = self._parents_up_to(module.path.parent, module.scan_root)
             search, dotted = [module.path.parent, *parents, *self.src], target
@@ -147,11 +141,8 @@ class ModuleIndex:
         """The project module an import target names (`import a.b`, `from . import b`) or
         holds the imported name (`from a.b import f`), after the packages above it."""
         if target.startswith("."):
-            level = len(target) - len(target.lstrip("."))
-            base = module.path.parent
-            for _ in range(level - 1):
-                base = base.parent
-            search, dotted = [base], target[level:]
+            base, dotted = _relative(module, target)
+            search = [base]
         elif target.partition(".")[0] in self.top_names:
             parents = self._parents_up_to(module.path.parent, module.scan_root)
             search, dotted = [module.path.parent, *parents, *self.src], target
@@ -170,3 +161,12 @@ class ModuleIndex:
                         )
                         return [*(p for p in packages if p is not None), found]
         return []
+
+
+def _relative(module: ModuleFile, target: str) -> tuple[Path, str]:
+    """The directory a relative import target starts from, and the rest of the target."""
+    level = len(target) - len(target.lstrip("."))
+    base = module.path.parent
+    for _ in range(level - 1):
+        base = base.parent
+    return base, target[level:]

@@ -98,10 +98,14 @@ def _code(project: Project, module: ModuleFile, name: str) -> HandlerCode:
         for target, _ in member.facts.callbacks
         if (found := project.resolve_target(member, target, MAX_REEXPORT_HOPS)) is not None
     ]
+    path = project.graph.paths([key, *callbacks])
+    imported = {member.facts.path for member in closure}
+    reached = sorted({found.path for found in path} - imported)
+    closure += [project.modules[found] for found in reached if found in project.modules]
     return HandlerCode(
         module=module,
         handler=key,
         function=project.function(key),
         closure=tuple(closure),
-        path=project.graph.paths([key, *callbacks]),
+        path=path,
     )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from lambdalint.core.finding import Edit
 
 if TYPE_CHECKING:
-    from lambdalint.engine.fix import FixTree
+    from lambdalint.frontends.python.fix_tree import FixTree
 
 
 class _LibCST:

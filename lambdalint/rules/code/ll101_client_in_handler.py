@@ -13,7 +13,7 @@ from lambdalint.rules.code.per_invocation import creations_on_handler_path, repo
 if TYPE_CHECKING:  # libcst is imported only when fixes are asked for
     import libcst as cst
 
-    from lambdalint.engine.fix import FixTree
+    from lambdalint.frontends.python.fix_tree import FixTree
 
 SESSIONS = SESSION_FACTORIES
 SESSION_METHODS = ("client", "resource", "create_client")

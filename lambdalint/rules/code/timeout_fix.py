@@ -14,7 +14,7 @@ from lambdalint.core.finding import Finding, Fix
 from lambdalint.rules.code.hoist import cst, qualified_callee
 
 if TYPE_CHECKING:
-    from lambdalint.engine.fix import FixTree
+    from lambdalint.frontends.python.fix_tree import FixTree
 
 # aiohttp wants a ClientTimeout object, not a number: no textual fix is right for every version.
 NUMBER_NOT_ACCEPTED = ("aiohttp",)

@@ -16,7 +16,6 @@ class MissingTimeout(TemplateRule):
         name="missing-timeout",
         severity=Severity.WARNING,
         summary="No timeout is set: the platform default was rarely load-tested.",
-        scope="template",
         anchors=("serverless-rules ES1006", "cdk-nag Serverless-LambdaDefaultTimeout"),
     )
 

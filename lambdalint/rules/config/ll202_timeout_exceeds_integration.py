@@ -28,7 +28,6 @@ class TimeoutExceedsIntegration(TemplateRule):
         name="timeout-exceeds-integration",
         severity=Severity.WARNING,
         summary="The function's timeout exceeds what its synchronous caller waits.",
-        scope="template",
         anchors=("serverless/serverless#4371",),
         options=(Option("max_seconds", float, 29, minimum=1, maximum=900, unit="seconds"),),
     )

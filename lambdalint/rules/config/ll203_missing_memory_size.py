@@ -16,7 +16,6 @@ class MissingMemorySize(TemplateRule):
         name="missing-memory-size",
         severity=Severity.INFO,
         summary="No memory size is set: 128 MB also means the smallest CPU share.",
-        scope="template",
         anchors=("serverless-rules ES1005",),
     )
 

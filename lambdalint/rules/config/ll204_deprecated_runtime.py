@@ -75,7 +75,6 @@ class DeprecatedRuntime(TemplateRule):
         name="deprecated-runtime",
         severity=Severity.ERROR,
         summary="The function's runtime is deprecated (or will be within 90 days).",
-        scope="template",
         anchors=(
             "cfn-lint W2531/E2531/E2533",
             "checkov CKV_AWS_363",

@@ -19,7 +19,6 @@ class NoReservedConcurrency(TemplateRule):
         summary="No reserved concurrency caps the function; a reserved concurrency of 0 "
         "means it can never run.",
         default=False,
-        scope="template",
         anchors=("checkov CKV_AWS_115", "cfn_nag W92"),
     )
 

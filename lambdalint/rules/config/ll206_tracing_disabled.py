@@ -22,7 +22,6 @@ class TracingDisabled(TemplateRule):
         name="tracing-disabled",
         severity=Severity.INFO,
         summary="Active tracing is not enabled (PassThrough is not active tracing).",
-        scope="template",
         anchors=("serverless-rules WS1000", "checkov CKV_AWS_50", "Security Hub Lambda.7"),
     )
 

@@ -18,7 +18,6 @@ class MissingLogRetention(TemplateRule):
         name="missing-log-retention",
         severity=Severity.WARNING,
         summary="The function's log group has no retention: logs are kept (and billed) forever.",
-        scope="template",
         anchors=("serverless-rules WS1004",),
     )
 

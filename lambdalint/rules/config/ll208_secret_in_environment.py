@@ -84,7 +84,6 @@ class SecretInEnvironment(TemplateRule):
         name="secret-in-environment",
         severity=Severity.ERROR,
         summary="A plain-text secret is written in the function's environment variables.",
-        scope="template",
         anchors=("checkov CKV_AWS_45", "checkov CKV_AWS_41"),
     )
 

@@ -17,7 +17,6 @@ class PublicFunctionUrl(TemplateRule):
         name="public-function-url",
         severity=Severity.ERROR,
         summary="A function URL with auth type NONE: anyone can invoke the function.",
-        scope="template",
         anchors=("checkov CKV_AWS_258", "Security Hub Lambda.1"),
     )
 

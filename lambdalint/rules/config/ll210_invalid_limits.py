@@ -27,7 +27,6 @@ class InvalidLimits(TemplateRule):
         name="invalid-limits",
         severity=Severity.ERROR,
         summary="A timeout, memory size, ephemeral storage or environment that AWS rejects.",
-        scope="template",
         anchors=("cfn-lint E3034", "cfn-lint E3717", "cfn-lint E3697", "cfn-lint E3663"),
     )
 

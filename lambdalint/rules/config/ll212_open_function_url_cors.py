@@ -29,7 +29,6 @@ class OpenFunctionUrlCors(TemplateRule):
         severity=Severity.WARNING,
         summary="A function URL's CORS allows every origin together with credentials or "
         "every method.",
-        scope="template",
         anchors=("checkov CKV2_AWS_75",),
     )
 

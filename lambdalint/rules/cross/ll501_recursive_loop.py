@@ -41,7 +41,6 @@ class RecursiveLoop(ProjectRule):
         severity=Severity.ERROR,
         summary="The handler code writes to the bucket, queue, topic or streamed table that "
         "triggers its function: an infinite loop.",
-        scope="project",
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:

@@ -26,7 +26,6 @@ class UndefinedEnvVar(ProjectRule):
         severity=Severity.ERROR,
         summary="The handler code reads an environment variable (without default, unguarded) "
         "that the function's configuration does not define: KeyError or None at run time.",
-        scope="project",
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:

@@ -20,7 +20,6 @@ class MissingIamPermission(ProjectRule):
         severity=Severity.ERROR,
         summary="The handler code calls an AWS API whose IAM action the function's role does "
         "not allow: AccessDenied at run time.",
-        scope="project",
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:

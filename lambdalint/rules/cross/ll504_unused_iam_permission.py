@@ -23,7 +23,6 @@ class UnusedIamPermission(ProjectRule):
         severity=Severity.WARNING,
         summary="The execution role allows actions the code never uses; the message proposes "
         "the statements the code needs.",
-        scope="project",
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:

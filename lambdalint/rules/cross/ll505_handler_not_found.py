@@ -21,7 +21,6 @@ class HandlerNotFound(ProjectRule):
         severity=Severity.ERROR,
         summary="The template's Handler names a module or function that does not exist under "
         "the function's code path: Runtime.ImportModuleError on the first call.",
-        scope="project",
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:

@@ -24,7 +24,6 @@ class BatchResponseMismatch(ProjectRule):
         severity=Severity.ERROR,
         summary="ReportBatchItemFailures is enabled but the handler never returns "
         "batchItemFailures, or the handler returns them while the mapping does not enable it.",
-        scope="project",
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:

@@ -25,7 +25,6 @@ class FirstRecordOnly(ProjectRule):
         severity=Severity.ERROR,
         summary='The handler reads only `event["Records"][0]` while its mapping delivers batches '
         "of more than one record: the others count as processed and are lost.",
-        scope="project",
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:

@@ -28,7 +28,6 @@ class SilentResourceDefault(ProjectRule):
         severity=Severity.WARNING,
         summary="The code reads a resource name with a literal fallback that the function's "
         "configuration does not set: the function silently targets the literal resource.",
-        scope="project",
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:

@@ -28,7 +28,6 @@ class SqsVisibilityTimeout(TemplateRule):
         severity=Severity.ERROR,
         summary="An SQS source queue's visibility timeout is below the function timeout (error) "
         "or below 6x the function timeout plus the batching window (warning).",
-        scope="template",
         anchors=("cfn-lint E3505", "LambdaEventSourceSQSVisibilityTimeout"),
     )
 

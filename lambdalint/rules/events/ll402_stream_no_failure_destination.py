@@ -23,7 +23,6 @@ class StreamNoFailureDestination(TemplateRule):
         name="stream-no-failure-destination",
         severity=Severity.WARNING,
         summary="A Kinesis, DynamoDB-stream, MSK or Kafka mapping has no OnFailure destination.",
-        scope="template",
         anchors=("serverless-rules ES1001", "LambdaEventSourceMappingDestination"),
     )
 

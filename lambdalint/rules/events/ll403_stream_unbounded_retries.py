@@ -29,7 +29,6 @@ class StreamUnboundedRetries(TemplateRule):
         severity=Severity.WARNING,
         summary="A Kinesis or DynamoDB stream mapping bounds neither retries nor record age "
         "and does not bisect failing batches.",
-        scope="template",
     )
 
     def check(self, ctx: TemplateContext) -> Iterator[Finding]:

@@ -20,7 +20,6 @@ class SqsNoDlq(TemplateRule):
         severity=Severity.WARNING,
         summary="An SQS source queue has no redrive policy (dead-letter queue), or one whose "
         "maxReceiveCount is below 5.",
-        scope="template",
         anchors=("serverless-rules ES6000", "AwsSolutions-SQS3"),
     )
 

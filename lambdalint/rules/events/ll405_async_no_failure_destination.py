@@ -19,7 +19,6 @@ class AsyncNoFailureDestination(TemplateRule):
         severity=Severity.WARNING,
         summary="A function invoked asynchronously has neither a dead-letter queue nor an "
         "OnFailure destination.",
-        scope="template",
         anchors=("serverless-rules ES1007", "CKV_AWS_116"),
     )
 

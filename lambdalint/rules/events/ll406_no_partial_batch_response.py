@@ -27,7 +27,6 @@ class NoPartialBatchResponse(TemplateRule):
         name="no-partial-batch-response",
         severity=Severity.INFO,
         summary="An SQS or stream mapping does not enable `ReportBatchItemFailures`.",
-        scope="template",
     )
 
     def check(self, ctx: TemplateContext) -> Iterator[Finding]:

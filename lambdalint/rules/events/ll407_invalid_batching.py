@@ -33,7 +33,6 @@ class InvalidBatching(TemplateRule):
         name="invalid-batching",
         severity=Severity.ERROR,
         summary="Batch size or batching window that AWS rejects for the mapping's source.",
-        scope="template",
         anchors=("cfn-lint E3705",),
     )
 

@@ -40,7 +40,6 @@ class RecursiveTrigger(TemplateRule):
         severity=Severity.ERROR,
         summary="A function's role may write to the bucket, queue, topic or streamed table that "
         "triggers it: a possible infinite loop.",
-        scope="template",
     )
 
     def check(self, ctx: TemplateContext) -> Iterator[Finding]:

@@ -16,7 +16,6 @@ class RecursiveLoopAllowed(TemplateRule):
         name="recursive-loop-allowed",
         severity=Severity.WARNING,
         summary="`RecursiveLoop: Allow` turns off Lambda's recursive loop detection.",
-        scope="template",
     )
 
     def check(self, ctx: TemplateContext) -> Iterator[Finding]:

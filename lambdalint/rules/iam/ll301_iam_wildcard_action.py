@@ -17,7 +17,6 @@ class IamWildcardAction(TemplateRule):
         name="iam-wildcard-action",
         severity=Severity.ERROR,
         summary='An execution role allows `Action: "*"` or `<service>:*`, or Allow with NotAction.',
-        scope="template",
         anchors=(
             "cfn_nag F3/F4/F5",
             "CKV_AWS_63/49/1",

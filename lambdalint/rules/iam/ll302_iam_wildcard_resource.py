@@ -52,7 +52,6 @@ class IamWildcardResource(TemplateRule):
         severity=Severity.WARNING,
         summary="Write, tagging or permissions-management actions that support resource-level "
         'permissions are allowed on `Resource: "*"`.',
-        scope="template",
         anchors=("cfn_nag W11-W13", "CKV_AWS_111/355/356", "AwsSolutions-IAM5"),
     )
 

@@ -24,7 +24,6 @@ class BroadManagedPolicy(TemplateRule):
         severity=Severity.ERROR,
         summary="`AdministratorAccess`, `PowerUserAccess`, `IAMFullAccess` or a `*FullAccess` "
         "AWS managed policy is attached to an execution role.",
-        scope="template",
         anchors=("cfn_nag W43/W44", "CKV_AWS_274/275", "AwsSolutions-IAM4"),
     )
 

@@ -17,7 +17,6 @@ class SharedExecutionRole(TemplateRule):
         name="shared-execution-role",
         severity=Severity.WARNING,
         summary="One execution role is used by several functions.",
-        scope="template",
         anchors=("KICS",),
     )
 

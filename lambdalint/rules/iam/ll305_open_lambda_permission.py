@@ -21,7 +21,6 @@ class OpenLambdaPermission(TemplateRule):
         severity=Severity.ERROR,
         summary="A Lambda permission for principal `*` without a source condition, or for a "
         "service principal without `SourceArn` and `SourceAccount`.",
-        scope="template",
         anchors=("cfn_nag F13", "CKV_AWS_301/364", "cfn-lint W3663", "Security Hub Lambda.1"),
     )
 

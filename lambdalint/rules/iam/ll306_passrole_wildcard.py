@@ -26,7 +26,6 @@ class PassroleWildcard(TemplateRule):
         name="passrole-wildcard",
         severity=Severity.ERROR,
         summary='`iam:PassRole` (directly or through a wildcard) is allowed on `Resource: "*"`.',
-        scope="template",
         anchors=("cfn_nag F38-F40", "CKV_AWS_110/286"),
     )
 

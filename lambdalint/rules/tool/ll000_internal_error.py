@@ -10,6 +10,5 @@ class InternalError(ToolRule):
         id="LL000",
         name="internal-error",
         severity=Severity.ERROR,
-        scope="tool",
         summary="A rule failed on this file; the other rules and files were still checked.",
     )

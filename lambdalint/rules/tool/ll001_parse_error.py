@@ -10,6 +10,5 @@ class ParseError(ToolRule):
         id="LL001",
         name="parse-error",
         severity=Severity.ERROR,
-        scope="tool",
         summary="A file that should be analysed cannot be parsed; the other files still are.",
     )

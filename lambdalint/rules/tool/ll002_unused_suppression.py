@@ -11,7 +11,6 @@ class UnusedSuppression(ToolRule):
         name="unused-suppression",
         severity=Severity.INFO,
         default=False,
-        scope="tool",
         fix="none",
         summary="A `# lambdalint: ignore` comment that suppresses nothing.",
         anchors=("RUF100",),

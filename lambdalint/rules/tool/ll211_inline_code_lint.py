@@ -13,6 +13,5 @@ class InlineCodeLint(ToolRule):
         id="LL211",
         name="inline-code-lint",
         severity=Severity.INFO,  # nominal: findings carry the severity of the rule that made them
-        scope="template",
         summary="Python code inlined in a template (InlineCode, Code.ZipFile) is analysed too.",
     )
