@@ -128,3 +128,71 @@ def test_precommit_hook_sends_only_files_a_frontend_reads():
     for hook in hooks:
         for kind in hook["types_or"]:
             assert frontend_for(Path(example[kind])) is not None, kind
+
+
+# -- a frontend that assembles several files into one model -----------------------------------
+
+CALLS: list[list[str]] = []
+
+
+def joined_unit(sources, texts, parse):
+    """A stand-in for the Terraform frontend: one model for the unit, on its first file."""
+    from lambdalint.frontends.registry import Analysis
+
+    CALLS.append([source.display for source in sources])
+    joined = "".join(text or "" for text in texts)
+    return [Analysis(model=joined if index == 0 else None) for index in range(len(sources))]
+
+
+@pytest.fixture
+def unit_frontend(monkeypatch):
+    from lambdalint.frontends import registry
+
+    frontend = registry.Frontend(
+        "unit", "unit files", frozenset({".unit"}), f"{__name__}:joined_unit", assembles=True
+    )
+    monkeypatch.setattr(registry, "FRONTENDS", (*registry.FRONTENDS, frontend))
+    CALLS.clear()
+    return frontend
+
+
+def test_a_named_file_of_an_assembling_frontend_brings_its_unit_and_its_overlay(
+    tmp_path, unit_frontend
+):
+    from lambdalint.config import Settings
+    from lambdalint.engine.run import analyse, discover_sources, plan_run
+
+    module = tmp_path / "module"
+    (module / "nested").mkdir(parents=True)
+    (module / "a.unit").write_text("A")
+    (module / "b.unit").write_text("B on disk")
+    (module / "nested" / "c.unit").write_text("C")
+    settings = Settings(root=tmp_path, project_context=False, cache=False)
+    named = module / "a.unit"
+    found = discover_sources([named], settings, {module / "b.unit": "B in memory"})
+    assert [s.path.name for s in found.sources] == ["a.unit", "b.unit"]
+    assert [s.path.name for s in found.sources if s.display in found.reported] == ["a.unit"]
+    results = analyse(found.sources, plan_run(settings))
+    assert len(CALLS) == 1  # one call for the unit, not one per file
+    assert [r.template for r in results] == ["AB in memory", None]
+
+
+def test_units_are_directories(tmp_path, unit_frontend):
+    from lambdalint.config import Settings
+    from lambdalint.engine.run import analyse, discover_sources, plan_run
+
+    for name in ("x/a.unit", "x/b.unit", "y/c.unit"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(name)
+    settings = Settings(root=tmp_path, cache=False)
+    found = discover_sources([tmp_path], settings, {})
+    results = analyse(found.sources, plan_run(settings))
+    assert sorted([Path(p).name for p in call] for call in CALLS) == [
+        ["a.unit", "b.unit"],
+        ["c.unit"],
+    ]
+    assert {r.source.path.name: r.template for r in results} == {
+        "a.unit": "x/a.unitx/b.unit",
+        "b.unit": None,
+        "c.unit": "y/c.unit",
+    }

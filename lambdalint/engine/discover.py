@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lambdalint.config import Settings, path_matches
 from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver, Skipped
-from lambdalint.frontends.registry import frontend_for, why_unclaimed
+from lambdalint.frontends.registry import frontend_for, frontend_of_kind, why_unclaimed
 from lambdalint.sources import Overlay, SourceFile, display_path
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -160,6 +160,37 @@ def discover(
                 files.setdefault(source.path, source)
     found = (replace(f, text=overlay[f.path]) if f.path in overlay else f for f in files.values())
     return sorted(found, key=lambda f: f.display), skipped
+
+
+def with_units(
+    sources: list[SourceFile], settings: Settings, overlay: Overlay | None = None
+) -> list[SourceFile]:
+    """Named files of an assembling frontend bring the rest of their unit (a Terraform module's
+    other files) along as context: without them their model is incomplete."""
+    overlay = overlay or {}
+    known = {source.path for source in sources}
+    added = []
+    for source in sources:
+        frontend = frontend_of_kind(source.kind)
+        if not (source.explicit and frontend.assembles):
+            continue
+        unit = frontend.unit_of(source.path)
+        try:
+            on_disk = {unit / name for name in os.listdir(unit)}
+        except OSError:
+            on_disk = set()
+        for path in sorted(on_disk | {path for path in overlay if path.parent == unit}):
+            if path in known or kind_of(path) != source.kind or _excluded(path, settings):
+                continue
+            if path in overlay or path.is_file():
+                known.add(path)
+                display = display_path(path)
+                added.append(
+                    SourceFile(
+                        path, display, source.kind, source.scan_root, False, overlay.get(path)
+                    )
+                )
+    return sorted([*sources, *added], key=lambda source: source.display)
 
 
 def _add_named(

@@ -17,14 +17,15 @@ from lambdalint.core.directive import Directive
 from lambdalint.core.finding import Finding, Fix, PassedOver, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_rules
 from lambdalint.core.span import NodeRef, Span
-from lambdalint.engine.discover import discover
+from lambdalint.engine.discover import discover, with_units
 from lambdalint.engine.pool import map_files
 from lambdalint.engine.suppress import (
     apply_per_file_ignores,
     apply_suppressions,
     relative_to_root,
 )
-from lambdalint.engine.work import FileResult, analyse_file, cached_result
+from lambdalint.engine.work import FileResult, analyse_work, cached_result
+from lambdalint.frontends.registry import frontend_of_kind
 from lambdalint.model import Template
 from lambdalint.sources import Overlay, SourceFile, read_text
 
@@ -142,6 +143,7 @@ def discover_sources(paths: list[Path], settings: Settings, overlay: Overlay) ->
     their project as context."""
     sources, skipped = discover(paths, settings, overlay)
     reported = {source.display for source in sources}
+    sources = with_units(sources, settings, overlay)
     if settings.project_context and any(source.explicit for source in sources):
         sources = with_project_context(sources, settings, overlay)
     return Discovered(sources, skipped, reported)
@@ -355,19 +357,31 @@ def analyse_files(
     sources: list[SourceFile], max_size: int, parse_python: bool, cache_root: str | None
 ) -> list[FileResult]:
     """Per-file results in the order of `sources`: cache hits read here, the rest in the pool
-    (starting worker processes only pays when something must be parsed)."""
-    found: dict[int, FileResult] = {}
+    (starting worker processes only pays when something must be parsed), the files of an
+    assembling frontend's unit together."""
+    found: dict[str, FileResult] = {}
     if cache_root is not None:
-        for position, source in enumerate(sources):
+        for source in sources:
             cached = cached_result(source, max_size, parse_python, cache_root)
             if cached is not None:
-                found[position] = cached
-    missing = [position for position in range(len(sources)) if position not in found]
-    analysed = map_files(
-        analyse_file, [sources[p] for p in missing], max_size, parse_python, cache_root
-    )
-    found.update(zip(missing, analysed, strict=True))
-    return [found[position] for position in range(len(sources))]
+                found[source.display] = cached
+    work = work_items([source for source in sources if source.display not in found])
+    for results in map_files(analyse_work, work, max_size, parse_python, cache_root):
+        found.update((result.source.display, result) for result in results)
+    return [found[source.display] for source in sources]
+
+
+def work_items(sources: list[SourceFile]) -> list[SourceFile | tuple[SourceFile, ...]]:
+    """Each file on its own, except those of an assembling frontend: one item per unit."""
+    items: list[SourceFile | tuple[SourceFile, ...]] = []
+    units: dict[tuple[str, Path], list[SourceFile]] = {}
+    for source in sources:
+        frontend = frontend_of_kind(source.kind)
+        if frontend.assembles:
+            units.setdefault((source.kind, frontend.unit_of(source.path)), []).append(source)
+        else:
+            items.append(source)
+    return items + [tuple(unit) for unit in units.values()]
 
 
 def with_project_context(

@@ -17,7 +17,15 @@ from lambdalint.sources import (
     read_bytes,
 )
 
-__all__ = ["FileResult", "analyse_file", "analyse_template", "cached_result", "parse_error"]
+__all__ = [
+    "FileResult",
+    "analyse_file",
+    "analyse_template",
+    "analyse_unit",
+    "analyse_work",
+    "cached_result",
+    "parse_error",
+]
 
 
 @dataclass
@@ -65,6 +73,39 @@ def analyse_file(
     if cache is not None:
         cache.put(key, result)
     return result
+
+
+def analyse_unit(
+    sources: list[SourceFile], max_size: int, parse_python: bool, cache_root: str | None = None
+) -> list[FileResult]:
+    """The files of one unit of an assembling frontend (a Terraform module), analysed together:
+    each read here (from memory where the overlay holds it), then all handed over at once."""
+    frontend = frontend_of_kind(sources[0].kind)
+    results = [FileResult(source) for source in sources]
+    texts: list[str | None] = []
+    for result in results:
+        data, error = read_bytes(result.source, max_size)
+        text, error = decode_text(result.source, data) if data is not None else (None, error)
+        if text is None:
+            _unreadable(result, frontend, error, data)
+        texts.append(text)
+    analyses = frontend.analyse()(sources, texts, True)
+    for result, analysis, text in zip(results, analyses, texts, strict=True):
+        if text is not None:
+            result.take(analysis)
+    return results
+
+
+def analyse_work(
+    item: SourceFile | tuple[SourceFile, ...],
+    max_size: int,
+    parse_python: bool,
+    cache_root: str | None = None,
+) -> list[FileResult]:
+    """One piece of the pool's work: a file, or a unit of files analysed together."""
+    if isinstance(item, SourceFile):
+        return [analyse_file(item, max_size, parse_python, cache_root)]
+    return analyse_unit(list(item), max_size, parse_python, cache_root)
 
 
 def _unreadable(

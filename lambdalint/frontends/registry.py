@@ -6,6 +6,12 @@ it assembles several files into one model, and the function that analyses a file
 Where a name is ambiguous (`*.yml`, `*.json`), the analyser sniffs the text cheaply first and
 passes over a file that is not its kind (`Analysis.passed_over`), which is not counted either.
 
+A frontend that assembles several files into one model (a Terraform module is a directory)
+says so with `assembles=True`: its analyser is then called once per unit (the files it claims in
+one directory) as function(sources, texts, parse) -> one Analysis per source, a text being None
+for a file that could not be read (already reported); and a file named on the command line
+brings the rest of its unit along as context.
+
 Registering a frontend is one `Frontend(...)` line in `FRONTENDS`; its module is imported only
 when a file of its kind is analysed.
 """
@@ -36,19 +42,23 @@ class Frontend:
     kind: str  # the `SourceFile.kind` of the files it claims
     label: str  # what it reads, for messages: "Python", "CloudFormation/SAM templates"
     suffixes: frozenset[str]
-    analyser: str  # "module:function", called as function(source, text, parse) -> Analysis
+    analyser: str  # "module:function": function(source, text, parse) -> Analysis (see above)
     leaves: frozenset[str] = frozenset()  # file names it does not claim despite the suffix
     # "module:function" telling from a file's first bytes (as Latin-1) whether it is this kind:
     # a file that cannot be read or decoded is reported only then. None: always reported.
     unreadable_sniff: str | None = None
-    # Several files make one model (a Terraform module is a directory; a serverless.yml with
-    # the files its `resources:` names). No registered frontend assembles yet.
+    # Several files of one directory make one model (a Terraform module). No registered
+    # frontend assembles yet.
     assembles: bool = False
 
     def claims(self, path: Path) -> bool:
         return path.suffix.lower() in self.suffixes and path.name.lower() not in self.leaves
 
-    def analyse(self) -> Callable[..., Analysis]:
+    def unit_of(self, path: Path) -> Path:
+        """The unit a file belongs to, for a frontend that assembles: its directory."""
+        return path.parent
+
+    def analyse(self) -> Callable[..., Analysis | list[Analysis]]:
         return _load(self.analyser)
 
     def worth_reporting_unreadable(self, head: str) -> bool:
