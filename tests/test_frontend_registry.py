@@ -84,9 +84,7 @@ def test_files_no_frontend_reads_are_not_counted_and_are_named(project):
     result = invoke("check", "--isolated", "main.tf", "serverless.yml")
     assert result.exit_code == 0
     assert "All checks passed" not in result.stdout
-    assert (
-        result.stdout.strip() == "Nothing checked (0 files): no file here is one lambdalint reads."
-    )
+    assert result.stdout.strip() == "Nothing checked (0 files)."
     assert "passed over main.tf: Terraform is not analysed yet" in result.stderr
     assert "passed over serverless.yml: Serverless Framework files are not analysed yet" in (
         result.stderr
@@ -196,3 +194,11 @@ def test_units_are_directories(tmp_path, unit_frontend):
         "b.unit": None,
         "c.unit": "y/c.unit",
     }
+
+
+def test_a_named_file_the_configuration_excludes_is_passed_over_quietly(project):
+    project({"legacy/app.py": "x = 1\n", "lambdalint.toml": "exclude = ['legacy/']\n"})
+    quiet = invoke("check", "legacy/app.py")
+    assert quiet.stdout.startswith("Nothing checked (0 files)") and quiet.stderr == ""
+    verbose = invoke("check", "--verbose", "legacy/app.py")
+    assert "passed over legacy/app.py: excluded by the configuration" in verbose.stderr

@@ -199,7 +199,10 @@ def _add_named(
     kind = kind_of(path)
     if kind is None:
         skipped.append(PassedOver(display_path(path), why_unclaimed(path), True))
-    elif not _excluded(path, settings) and path not in files:
+    elif _excluded(path, settings):
+        # Said only with --verbose: pre-commit names every changed file, excluded ones too.
+        skipped.append(PassedOver(display_path(path), "excluded by the configuration"))
+    elif path not in files:
         # Imports are looked up as far up as the project root, not just the file's folder.
         root = settings.root if settings.root in path.parents else path.parent
         files[path] = SourceFile(path, display_path(path), kind, root, True)

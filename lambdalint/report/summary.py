@@ -17,7 +17,7 @@ def summary(result: RunResult) -> str:
     if not findings and missing:
         return f"No findings in {plural(result.files_checked, 'file')} checked;{not_found}"
     if not findings and not result.files_checked:
-        return "Nothing checked (0 files): no file here is one lambdalint reads."
+        return "Nothing checked (0 files)."
     if not findings:
         return f"All checks passed ({plural(result.files_checked, 'file')} checked)."
     counts = {severity: 0 for severity in Severity}
