@@ -228,3 +228,19 @@ def test_help_url_base_is_read_and_used_for_every_rule(tmp_path):
     meta = all_rules()["LL101"].meta
     assert meta.help_url(settings.help_url_base) == "https://docs.example.com/rules/LL101.md"
     assert read_config(write(tmp_path / "x.toml", "")).help_url_base == DEFAULT_HELP_BASE
+
+
+def test_every_declared_option_is_documented_with_its_range_on_the_rules_page():
+    from lambdalint.core.rule import all_rules
+    from lambdalint.docs import pages_dir
+
+    for rule_id, cls in all_rules().items():
+        if not cls.meta.options:
+            continue
+        page = (pages_dir() / f"{rule_id}.md").read_text(encoding="utf-8")
+        section = page.split("## Options", 1)[1].split("\n## ", 1)[0]
+        for option in cls.meta.options:
+            assert f"`{option.name}`" in section, (rule_id, option.name)
+            if option.minimum is not None and option.maximum is not None:
+                assert f"from {option.minimum:g} to {option.maximum:g}" in section, option
+            assert f"default `{option.default}`" in section, (rule_id, option)
