@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from lambdalint import __version__
+from lambdalint.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -41,12 +42,21 @@ def main() -> None:
 @click.option("--extend-select", multiple=True, help="Rules to run on top of the selected ones.")
 @click.option("--ignore", multiple=True, help="Rules not to run.")
 @click.option(
+    "--output-format",
     "--format",
     "output_format",
-    type=click.Choice(["text", "concise", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
+    help="How findings are printed (--format is the older name).",
 )
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the findings to this file instead of standard output.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else.")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
@@ -62,7 +72,11 @@ def main() -> None:
 @click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
 )
-@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Count findings (and fixable ones) per rule instead of listing them.",
+)
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -81,6 +95,11 @@ def main() -> None:
     "show_diff",
     is_flag=True,
     help="Print a diff of what --fix would change and write nothing (exit 1 when there is one).",
+)
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="With --fix, exit 1 when something was fixed, even if no finding remains.",
 )
 @click.option(
     "--show-fixes",
@@ -108,6 +127,8 @@ def check(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     output_format: str,
+    output_file: Path | None,
+    quiet: bool,
     fail_on: str,
     exit_zero: bool,
     config: Path | None,
@@ -118,6 +139,7 @@ def check(
     apply_fixes: bool,
     unsafe_fixes: bool,
     show_diff: bool,
+    exit_non_zero_on_fix: bool,
     show_fixes: bool,
     no_cache: bool,
     no_project_context: bool,
@@ -128,7 +150,6 @@ def check(
     from lambdalint.config import ConfigError, load_settings
     from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver
     from lambdalint.engine.run import run
-    from lambdalint.report import reporter
 
     overlay = None
     if stdin_filename is not None:
@@ -160,6 +181,8 @@ def check(
     settings.extend_select += _split(extend_select)
     settings.ignore += _split(ignore)
 
+    # SARIF carries fixes and statistics count them: both need the fixes computed.
+    show_fixes = show_fixes or statistics or output_format == "sarif"
     fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes)
     try:
         result = run(targets, settings, verbose=verbose, fixes=fixes, overlay=overlay)
@@ -180,28 +203,30 @@ def check(
     if fixes is not None:
         if fixes.mode == "apply" and stdin_filename is not None:
             # As ruff does: the fixed text on stdout, what remains on stderr.
-            _report_fixes(result, fixes.mode)
+            _report_fixes(result, fixes.mode, quiet)
             click.echo(next(iter(result.texts.values()), overlay[stdin_filename]), nl=False)
+            from lambdalint.report import reporter
+
             click.echo(reporter("concise")(result, False), nl=False, err=True)
             sys.exit(_exit_code(result, fail_on, exit_zero))
         if fixes.mode == "diff":
             # As ruff: the diff, then what it would fix (stdout and stderr meet on a terminal).
             click.echo(result.diff, nl=False)
-            _report_fixes(result, fixes.mode)
+            _report_fixes(result, fixes.mode, quiet)
             if result.missing_paths:
                 sys.exit(EXIT_ERROR)
             sys.exit(EXIT_FINDINGS if result.diff and not exit_zero else EXIT_OK)
-        _report_fixes(result, fixes.mode)
-    use_color = _use_color(color)
-    if statistics:
-        click.echo(_statistics(result, output_format), nl=False)
-    else:
-        click.echo(reporter(output_format)(result, use_color), nl=False, color=use_color)
+        _report_fixes(result, fixes.mode, quiet)
+    use_color = output_file is None and _use_color(color)
+    _emit(_render(result, output_format, statistics, quiet, use_color), output_file, use_color)
     if verbose:
         timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
         click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
 
-    sys.exit(_exit_code(result, fail_on, exit_zero))
+    code = _exit_code(result, fail_on, exit_zero)
+    if exit_non_zero_on_fix and fixes is not None and fixes.mode == "apply" and result.fixed:
+        code = code or EXIT_FINDINGS
+    sys.exit(code)
 
 
 def _exit_code(result, fail_on: str, exit_zero: bool) -> int:
@@ -229,8 +254,10 @@ def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool):
     return FixRequest(mode, unsafe)
 
 
-def _report_fixes(result, mode: str) -> None:
-    """What fixing did, on stderr (stdout carries the findings or the diff)."""
+def _report_fixes(result, mode: str, quiet: bool = False) -> None:
+    """What fixing did, on stderr (stdout carries the findings or the diff); nothing with -q."""
+    if quiet:
+        return
     from lambdalint.report.summary import plural
 
     for line in result.dropped:
@@ -256,25 +283,27 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-def _statistics(result, output_format: str) -> str:
-    """Findings counted per rule, most first: a table, or with `--format json` a JSON list."""
-    from collections import Counter
+def _render(result, output_format: str, statistics: bool, quiet: bool, color: bool) -> str:
+    from lambdalint.report import HUMAN, reporter
 
-    from lambdalint.core.rule import all_rules
+    if statistics:
+        from lambdalint.report import statistics as table
 
-    rules = all_rules()
-    counts = Counter(f.rule for f in result.findings)
-    rows = [
-        (rule, rules[rule].meta.name if rule in rules else "", count)
-        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    if output_format == "json":
-        import json
+        return table.render_json(result) if output_format == "json" else table.render_text(result)
+    if output_format in HUMAN:
+        return reporter(output_format)(result, color, quiet=quiet)
+    return reporter(output_format)(result, False)
 
-        items = [{"rule": rule, "name": name, "count": count} for rule, name, count in rows]
-        return json.dumps(items, indent=2) + "\n"
-    lines = [f"{count:5d}  {rule}  {name}" for rule, name, count in rows]
-    return "\n".join(lines) + ("\n" if lines else "")
+
+def _emit(output: str, output_file: Path | None, color: bool) -> None:
+    if output_file is None:
+        click.echo(output, nl=False, color=color)
+        return
+    try:
+        output_file.write_text(output, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"lambdalint: cannot write {output_file}: {exc.strerror}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @main.command()

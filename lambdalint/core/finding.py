@@ -109,6 +109,8 @@ class RunResult:
     texts: dict[str, str] = field(default_factory=dict)
     # Each rule's page, by id, under the configured `help-url-base`: what reporters link to.
     help_urls: dict[str, str] = field(default_factory=dict)
+    # The rules that ran (SARIF lists each one): set by the engine once fixing is done.
+    rules: tuple[str, ...] = ()
 
     @property
     def missing_paths(self) -> list[str]:

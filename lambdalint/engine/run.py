@@ -74,6 +74,7 @@ def run(
     if session is not None:
         with clock("fix"):
             result = fix(session, results, result, plan, found.reported)
+    result.rules = tuple(sorted(plan.enabled))
     result.timings = clock.finish()
     return result
 
