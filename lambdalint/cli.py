@@ -10,6 +10,7 @@ import click
 
 from lambdalint import __version__
 from lambdalint.report import FORMATS
+from lambdalint.report.summary import plural
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -119,6 +120,11 @@ def main() -> None:
     "rest of its project is read from disk as context. With --fix, the fixed text is printed.",
 )
 @click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings this baseline (`lambdalint baseline FILE`) does not hold.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Tracebacks for internal errors, timings, skipped files."
 )
 def check(
@@ -144,10 +150,10 @@ def check(
     no_cache: bool,
     no_project_context: bool,
     stdin_filename: Path | None,
+    baseline: Path | None,
     verbose: bool,
 ) -> None:
     """Check files and directories (default: the current directory)."""
-    from lambdalint.config import ConfigError, load_settings
     from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver
     from lambdalint.engine.run import run
 
@@ -157,35 +163,19 @@ def check(
             raise click.UsageError("give either paths or --stdin-filename, not both")
         overlay = {stdin_filename: click.get_text_stream("stdin").read()}
     targets = list(paths) or ([stdin_filename] if stdin_filename else [Path(".")])
-    if config is not None and not config.is_file():
-        raise click.UsageError(f"--config: no such file: {config}")
-    try:
-        settings = load_settings(targets, config, isolated)
-    except ConfigError as exc:
-        click.echo(f"lambdalint: error: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    for option, values in (
-        ("--select", select),
-        ("--extend-select", extend_select),
-        ("--ignore", ignore),
-    ):
-        _check_selectors(option, _split(values))
-    settings.cache = not no_cache
-    settings.project_context = not no_project_context
-    if as_of is not None:
-        settings.as_of = as_of.date()
-    if select:
-        # As in ruff: a command-line selection replaces the configuration's, extensions included.
-        settings.select = _split(select)
-        settings.extend_select = []
-    settings.extend_select += _split(extend_select)
-    settings.ignore += _split(ignore)
+    settings = _settings(
+        targets, config, isolated, select, extend_select, ignore, as_of, no_cache,
+        no_project_context,
+    )  # fmt: skip
+    accepted = _read_baseline(baseline) if baseline is not None else None
 
     # SARIF carries fixes and statistics count them: both need the fixes computed.
     show_fixes = show_fixes or statistics or output_format == "sarif"
     fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes)
     try:
-        result = run(targets, settings, verbose=verbose, fixes=fixes, overlay=overlay)
+        result = run(
+            targets, settings, verbose=verbose, fixes=fixes, overlay=overlay, baseline=accepted
+        )
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 2
         if verbose:
             raise
@@ -194,6 +184,12 @@ def check(
 
     for path in result.missing_paths:
         click.echo(f"lambdalint: error: {path}: {PATH_NOT_FOUND}", err=True)
+    if result.unmatched_baseline and not quiet:
+        click.echo(
+            f"lambdalint: {result.unmatched_baseline} baseline entries match no finding any more "
+            f"(fixed): `lambdalint baseline {baseline}` removes them",
+            err=True,
+        )
     for skipped in result.skipped:
         if isinstance(skipped, PassedOver):
             if verbose or skipped.explicit:
@@ -242,6 +238,56 @@ def _exit_code(result, fail_on: str, exit_zero: bool) -> int:
     if any(f.severity >= Severity.parse(fail_on) for f in result.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _settings(
+    targets: list[Path],
+    config: Path | None,
+    isolated: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    as_of,
+    no_cache: bool,
+    no_project_context: bool,
+):
+    """The configuration, with the command line's choices on top (a bad one exits 2)."""
+    from lambdalint.config import ConfigError, load_settings
+
+    if config is not None and not config.is_file():
+        raise click.UsageError(f"--config: no such file: {config}")
+    try:
+        settings = load_settings(targets, config, isolated)
+    except ConfigError as exc:
+        click.echo(f"lambdalint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    for option, values in (
+        ("--select", select),
+        ("--extend-select", extend_select),
+        ("--ignore", ignore),
+    ):
+        _check_selectors(option, _split(values))
+    settings.cache = not no_cache
+    settings.project_context = not no_project_context
+    if as_of is not None:
+        settings.as_of = as_of.date()
+    if select:
+        # As in ruff: a command-line selection replaces the configuration's, extensions included.
+        settings.select = _split(select)
+        settings.extend_select = []
+    settings.extend_select += _split(extend_select)
+    settings.ignore += _split(ignore)
+    return settings
+
+
+def _read_baseline(path: Path):
+    from lambdalint.engine.baseline import BaselineError, read_baseline
+
+    try:
+        return read_baseline(path)
+    except BaselineError as exc:
+        click.echo(f"lambdalint: error: --baseline: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool):
@@ -349,6 +395,61 @@ def policy(function: str | None, paths: tuple[Path, ...], style: str, config, is
     for note in output.notes:
         click.echo(f"lambdalint: note: {note}", err=True)
     sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="As for `check`.")
+@click.option("--extend-select", multiple=True, help="As for `check`.")
+@click.option("--ignore", multiple=True, help="As for `check`.")
+@click.option(
+    "--config", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file to use."
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="As for `check`.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .lambdalint_cache.")
+def baseline(
+    file: Path,
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config: Path | None,
+    isolated: bool,
+    as_of,
+    no_cache: bool,
+) -> None:
+    """Record today's findings in FILE; `check --baseline FILE` then reports only new ones.
+
+    Run it with the same selection as the checks it serves (the configuration file is read as
+    usual). Writing it again drops the entries of findings fixed since."""
+    from lambdalint.engine.baseline import write_baseline
+    from lambdalint.engine.run import run
+
+    targets = list(paths) or [Path(".")]
+    settings = _settings(
+        targets, config, isolated, select, extend_select, ignore, as_of, no_cache, False
+    )
+    result = run(targets, settings)
+    missing = [s for s in result.skipped if s.reason == "no such file or directory"]
+    for skipped in missing:
+        click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    if missing:
+        sys.exit(EXIT_ERROR)
+    unstable = sum(1 for finding in result.findings if not finding.fingerprint)
+    try:
+        recorded = write_baseline(file, result.findings)
+    except OSError as exc:
+        click.echo(f"lambdalint: cannot write {file}: {exc.strerror}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Recorded {plural(recorded, 'finding')} in {file}.", err=True)
+    if unstable:
+        click.echo(
+            f"lambdalint: {plural(unstable, 'finding')} without a fingerprint cannot be "
+            "recorded and will still be reported",
+            err=True,
+        )
 
 
 @main.command()

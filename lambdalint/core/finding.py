@@ -111,6 +111,7 @@ class RunResult:
     help_urls: dict[str, str] = field(default_factory=dict)
     # The rules that ran (SARIF lists each one): set by the engine once fixing is done.
     rules: tuple[str, ...] = ()
+    unmatched_baseline: int = 0  # baseline entries no finding matched any more
 
     @property
     def missing_paths(self) -> list[str]:
