@@ -453,6 +453,22 @@ def baseline(
 
 
 @main.command()
+def server() -> None:
+    """Run the language server (LSP over stdin/stdout) for editors."""
+    from lambdalint.lsp import serve
+
+    serve()
+
+
+@main.command("lsp", hidden=True)
+def lsp() -> None:
+    """Another name of `server`."""
+    from lambdalint.lsp import serve
+
+    serve()
+
+
+@main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option(
     "--all", "show_all", is_flag=True, help="Also list the rules that are off by default."
