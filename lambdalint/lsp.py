@@ -51,7 +51,17 @@ def lintable(path: Path) -> bool:
     return kind_of(path) is not None
 
 
-def lint_buffers(buffers: dict[Path, str]) -> tuple[dict[Path, list[Finding]], SourceTexts]:
+@dataclass
+class Lint:
+    """One lint of the open buffers: findings by absolute path, the texts analysed, and the
+    rules' pages under each project's `help-url-base`."""
+
+    findings: dict[Path, list[Finding]]
+    texts: SourceTexts
+    help_urls: dict[str, str]
+
+
+def lint_buffers(buffers: dict[Path, str]) -> Lint:
     """Findings (with every fix, safe and unsafe) for each buffer, linted with its project's
     configuration; files of one configuration are linted in one run."""
     from lambdalint.config import load_settings
@@ -65,12 +75,14 @@ def lint_buffers(buffers: dict[Path, str]) -> tuple[dict[Path, list[Finding]], S
         groups.setdefault(key, (settings, []))[1].append(path)
     found: dict[Path, list[Finding]] = {path: [] for path in buffers}
     texts: dict[str, str] = {}
+    help_urls: dict[str, str] = {}
     for settings, paths in groups.values():
         result = run(paths, settings, fixes=FixRequest("show", unsafe=True), overlay=buffers)
         texts.update(result.texts)
+        help_urls.update(result.help_urls)
         for finding in result.findings:
             found.setdefault(Path(os.path.abspath(finding.path)), []).append(finding)
-    return found, SourceTexts(texts)
+    return Lint(found, SourceTexts(texts), help_urls)
 
 
 def suppress_line_edit(text: LineIndex, line: int, rule: str) -> tuple[int, int, str] | None:
@@ -133,7 +145,7 @@ class LambdalintServer(LanguageServer):
                 if uri in self.workspace.text_documents
             }
             try:
-                found, texts = await asyncio.to_thread(
+                lint = await asyncio.to_thread(
                     lint_buffers, {path: text for path, text in buffers.values()}
                 )
             except Exception as exc:  # noqa: BLE001 - a failed lint must not stop the server
@@ -147,10 +159,11 @@ class LambdalintServer(LanguageServer):
             for uri, (path, text) in buffers.items():
                 if uri not in self.workspace.text_documents:
                     continue  # closed while it was being linted
-                findings = found.get(path, [])
+                findings = lint.findings.get(path, [])
                 linted = Linted(findings, LineIndex(text))
                 linted.diagnostics = [
-                    CONVERTER.structure(diagnostic(f, texts), types.Diagnostic) for f in findings
+                    CONVERTER.structure(diagnostic(f, lint.texts, lint.help_urls), types.Diagnostic)
+                    for f in findings
                 ]
                 self.linted[uri] = linted
                 self.versions[uri] = versions.get(uri)

@@ -339,3 +339,14 @@ def test_utf16_positions_round_trip():
     assert index.offset_of_lsp(1, 3) == 5  # the `y`
     assert index.offset_of_lsp(9, 0) == len(index.text)
     assert lsp_position("ab", 1, 5) == (0, 4)  # past the end stays past it
+
+
+def test_rule_links_follow_the_configured_help_url_base(project):
+    project(
+        {"app.py": BAD, "lambdalint.toml": 'help-url-base = "https://docs.example.com/rules/"\n'}
+    )
+    driver = json.loads(invoke("--output-format", "sarif").output)["runs"][0]["tool"]["driver"]
+    ll101 = next(rule for rule in driver["rules"] if rule["id"] == "LL101")
+    assert ll101["helpUri"] == "https://docs.example.com/rules/LL101.md"
+    (diagnostics,) = json.loads(invoke("--output-format", "lsp-json").output).values()
+    assert diagnostics[0]["codeDescription"]["href"] == "https://docs.example.com/rules/LL101.md"
