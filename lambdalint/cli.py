@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from lambdalint import __version__
+from lambdalint.report import FORMATS
+from lambdalint.report.summary import plural
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -41,12 +43,21 @@ def main() -> None:
 @click.option("--extend-select", multiple=True, help="Rules to run on top of the selected ones.")
 @click.option("--ignore", multiple=True, help="Rules not to run.")
 @click.option(
+    "--output-format",
     "--format",
     "output_format",
-    type=click.Choice(["text", "concise", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
+    help="How findings are printed (--format is the older name).",
 )
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the findings to this file instead of standard output.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else.")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
@@ -62,7 +73,11 @@ def main() -> None:
 @click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
 )
-@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Count findings (and fixable ones) per rule instead of listing them.",
+)
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -83,6 +98,11 @@ def main() -> None:
     help="Print a diff of what --fix would change and write nothing (exit 1 when there is one).",
 )
 @click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="With --fix, exit 1 when something was fixed, even if no finding remains.",
+)
+@click.option(
     "--show-fixes",
     is_flag=True,
     help="Compute the available fixes and include them in the output without applying them.",
@@ -100,6 +120,11 @@ def main() -> None:
     "rest of its project is read from disk as context. With --fix, the fixed text is printed.",
 )
 @click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings this baseline (`lambdalint baseline FILE`) does not hold.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Tracebacks for internal errors, timings, skipped files."
 )
 def check(
@@ -108,6 +133,8 @@ def check(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     output_format: str,
+    output_file: Path | None,
+    quiet: bool,
     fail_on: str,
     exit_zero: bool,
     config: Path | None,
@@ -118,17 +145,17 @@ def check(
     apply_fixes: bool,
     unsafe_fixes: bool,
     show_diff: bool,
+    exit_non_zero_on_fix: bool,
     show_fixes: bool,
     no_cache: bool,
     no_project_context: bool,
     stdin_filename: Path | None,
+    baseline: Path | None,
     verbose: bool,
 ) -> None:
     """Check files and directories (default: the current directory)."""
-    from lambdalint.config import ConfigError, load_settings
     from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver
     from lambdalint.engine.run import run
-    from lambdalint.report import reporter
 
     overlay = None
     if stdin_filename is not None:
@@ -136,6 +163,97 @@ def check(
             raise click.UsageError("give either paths or --stdin-filename, not both")
         overlay = {stdin_filename: click.get_text_stream("stdin").read()}
     targets = list(paths) or ([stdin_filename] if stdin_filename else [Path(".")])
+    settings = _settings(
+        targets, config, isolated, select, extend_select, ignore, as_of, no_cache,
+        no_project_context,
+    )  # fmt: skip
+    accepted = _read_baseline(baseline) if baseline is not None else None
+
+    # SARIF carries fixes and statistics count them: both need the fixes computed.
+    show_fixes = show_fixes or statistics or output_format == "sarif"
+    fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes)
+    try:
+        result = run(
+            targets, settings, verbose=verbose, fixes=fixes, overlay=overlay, baseline=accepted
+        )
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 2
+        if verbose:
+            raise
+        click.echo(f"lambdalint: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+    for path in result.missing_paths:
+        click.echo(f"lambdalint: error: {path}: {PATH_NOT_FOUND}", err=True)
+    if result.unmatched_baseline and not quiet:
+        click.echo(
+            f"lambdalint: {result.unmatched_baseline} baseline entries match no finding any more "
+            f"(fixed): `lambdalint baseline {baseline}` removes them",
+            err=True,
+        )
+    for skipped in result.skipped:
+        if isinstance(skipped, PassedOver):
+            if verbose or skipped.explicit:
+                click.echo(f"lambdalint: passed over {skipped.path}: {skipped.reason}", err=True)
+        elif verbose and skipped.reason != PATH_NOT_FOUND:
+            click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    if fixes is not None:
+        if fixes.mode == "apply" and stdin_filename is not None:
+            # As ruff does: the fixed text on stdout, what remains on stderr.
+            _report_fixes(result, fixes.mode, quiet)
+            click.echo(next(iter(result.texts.values()), overlay[stdin_filename]), nl=False)
+            from lambdalint.report import reporter
+
+            click.echo(reporter("concise")(result, False), nl=False, err=True)
+            sys.exit(_exit_code(result, fail_on, exit_zero))
+        if fixes.mode == "diff":
+            # As ruff: the diff, then what it would fix (stdout and stderr meet on a terminal).
+            click.echo(result.diff, nl=False)
+            _report_fixes(result, fixes.mode, quiet)
+            if result.missing_paths:
+                sys.exit(EXIT_ERROR)
+            sys.exit(EXIT_FINDINGS if result.diff and not exit_zero else EXIT_OK)
+        _report_fixes(result, fixes.mode, quiet)
+    use_color = output_file is None and _use_color(color)
+    _emit(_render(result, output_format, statistics, quiet, use_color), output_file, use_color)
+    if verbose:
+        timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
+        click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
+
+    code = _exit_code(result, fail_on, exit_zero)
+    if exit_non_zero_on_fix and fixes is not None and fixes.mode == "apply" and result.fixed:
+        code = code or EXIT_FINDINGS
+    sys.exit(code)
+
+
+def _exit_code(result, fail_on: str, exit_zero: bool) -> int:
+    from lambdalint.core.finding import Severity
+
+    # A path that does not exist is a command-line error: it wins over findings and --exit-zero.
+    if result.missing_paths:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
+    if any(f.rule == "LL000" for f in result.findings):
+        return EXIT_ERROR
+    if any(f.severity >= Severity.parse(fail_on) for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _settings(
+    targets: list[Path],
+    config: Path | None,
+    isolated: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    as_of,
+    no_cache: bool,
+    no_project_context: bool,
+):
+    """The configuration, with the command line's choices on top (a bad one exits 2)."""
+    from lambdalint.config import ConfigError, load_settings
+
     if config is not None and not config.is_file():
         raise click.UsageError(f"--config: no such file: {config}")
     try:
@@ -159,64 +277,17 @@ def check(
         settings.extend_select = []
     settings.extend_select += _split(extend_select)
     settings.ignore += _split(ignore)
+    return settings
 
-    fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes)
+
+def _read_baseline(path: Path):
+    from lambdalint.engine.baseline import BaselineError, read_baseline
+
     try:
-        result = run(targets, settings, verbose=verbose, fixes=fixes, overlay=overlay)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 2
-        if verbose:
-            raise
-        click.echo(f"lambdalint: internal error: {type(exc).__name__}: {exc}", err=True)
+        return read_baseline(path)
+    except BaselineError as exc:
+        click.echo(f"lambdalint: error: --baseline: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-
-    for path in result.missing_paths:
-        click.echo(f"lambdalint: error: {path}: {PATH_NOT_FOUND}", err=True)
-    for skipped in result.skipped:
-        if isinstance(skipped, PassedOver):
-            if verbose or skipped.explicit:
-                click.echo(f"lambdalint: passed over {skipped.path}: {skipped.reason}", err=True)
-        elif verbose and skipped.reason != PATH_NOT_FOUND:
-            click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
-    if fixes is not None:
-        if fixes.mode == "apply" and stdin_filename is not None:
-            # As ruff does: the fixed text on stdout, what remains on stderr.
-            _report_fixes(result, fixes.mode)
-            click.echo(next(iter(result.texts.values()), overlay[stdin_filename]), nl=False)
-            click.echo(reporter("concise")(result, False), nl=False, err=True)
-            sys.exit(_exit_code(result, fail_on, exit_zero))
-        if fixes.mode == "diff":
-            # As ruff: the diff, then what it would fix (stdout and stderr meet on a terminal).
-            click.echo(result.diff, nl=False)
-            _report_fixes(result, fixes.mode)
-            if result.missing_paths:
-                sys.exit(EXIT_ERROR)
-            sys.exit(EXIT_FINDINGS if result.diff and not exit_zero else EXIT_OK)
-        _report_fixes(result, fixes.mode)
-    use_color = _use_color(color)
-    if statistics:
-        click.echo(_statistics(result, output_format), nl=False)
-    else:
-        click.echo(reporter(output_format)(result, use_color), nl=False, color=use_color)
-    if verbose:
-        timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
-        click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
-
-    sys.exit(_exit_code(result, fail_on, exit_zero))
-
-
-def _exit_code(result, fail_on: str, exit_zero: bool) -> int:
-    from lambdalint.core.finding import Severity
-
-    # A path that does not exist is a command-line error: it wins over findings and --exit-zero.
-    if result.missing_paths:
-        return EXIT_ERROR
-    if exit_zero:
-        return EXIT_OK
-    if any(f.rule == "LL000" for f in result.findings):
-        return EXIT_ERROR
-    if any(f.severity >= Severity.parse(fail_on) for f in result.findings):
-        return EXIT_FINDINGS
-    return EXIT_OK
 
 
 def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool):
@@ -229,8 +300,10 @@ def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool):
     return FixRequest(mode, unsafe)
 
 
-def _report_fixes(result, mode: str) -> None:
-    """What fixing did, on stderr (stdout carries the findings or the diff)."""
+def _report_fixes(result, mode: str, quiet: bool = False) -> None:
+    """What fixing did, on stderr (stdout carries the findings or the diff); nothing with -q."""
+    if quiet:
+        return
     from lambdalint.report.summary import plural
 
     for line in result.dropped:
@@ -256,25 +329,27 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-def _statistics(result, output_format: str) -> str:
-    """Findings counted per rule, most first: a table, or with `--format json` a JSON list."""
-    from collections import Counter
+def _render(result, output_format: str, statistics: bool, quiet: bool, color: bool) -> str:
+    from lambdalint.report import HUMAN, reporter
 
-    from lambdalint.core.rule import all_rules
+    if statistics:
+        from lambdalint.report import statistics as table
 
-    rules = all_rules()
-    counts = Counter(f.rule for f in result.findings)
-    rows = [
-        (rule, rules[rule].meta.name if rule in rules else "", count)
-        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    if output_format == "json":
-        import json
+        return table.render_json(result) if output_format == "json" else table.render_text(result)
+    if output_format in HUMAN:
+        return reporter(output_format)(result, color, quiet=quiet)
+    return reporter(output_format)(result, False)
 
-        items = [{"rule": rule, "name": name, "count": count} for rule, name, count in rows]
-        return json.dumps(items, indent=2) + "\n"
-    lines = [f"{count:5d}  {rule}  {name}" for rule, name, count in rows]
-    return "\n".join(lines) + ("\n" if lines else "")
+
+def _emit(output: str, output_file: Path | None, color: bool) -> None:
+    if output_file is None:
+        click.echo(output, nl=False, color=color)
+        return
+    try:
+        output_file.write_text(output, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"lambdalint: cannot write {output_file}: {exc.strerror}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @main.command()
@@ -320,6 +395,77 @@ def policy(function: str | None, paths: tuple[Path, ...], style: str, config, is
     for note in output.notes:
         click.echo(f"lambdalint: note: {note}", err=True)
     sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="As for `check`.")
+@click.option("--extend-select", multiple=True, help="As for `check`.")
+@click.option("--ignore", multiple=True, help="As for `check`.")
+@click.option(
+    "--config", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file to use."
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="As for `check`.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .lambdalint_cache.")
+def baseline(
+    file: Path,
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config: Path | None,
+    isolated: bool,
+    as_of,
+    no_cache: bool,
+) -> None:
+    """Record today's findings in FILE; `check --baseline FILE` then reports only new ones.
+
+    Run it with the same selection as the checks it serves (the configuration file is read as
+    usual). Writing it again drops the entries of findings fixed since."""
+    from lambdalint.engine.baseline import write_baseline
+    from lambdalint.engine.run import run
+
+    targets = list(paths) or [Path(".")]
+    settings = _settings(
+        targets, config, isolated, select, extend_select, ignore, as_of, no_cache, False
+    )
+    result = run(targets, settings)
+    missing = [s for s in result.skipped if s.reason == "no such file or directory"]
+    for skipped in missing:
+        click.echo(f"lambdalint: skipped {skipped.path}: {skipped.reason}", err=True)
+    if missing:
+        sys.exit(EXIT_ERROR)
+    unstable = sum(1 for finding in result.findings if not finding.fingerprint)
+    try:
+        recorded = write_baseline(file, result.findings)
+    except OSError as exc:
+        click.echo(f"lambdalint: cannot write {file}: {exc.strerror}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Recorded {plural(recorded, 'finding')} in {file}.", err=True)
+    if unstable:
+        click.echo(
+            f"lambdalint: {plural(unstable, 'finding')} without a fingerprint cannot be "
+            "recorded and will still be reported",
+            err=True,
+        )
+
+
+@main.command()
+def server() -> None:
+    """Run the language server (LSP over stdin/stdout) for editors."""
+    from lambdalint.lsp import serve
+
+    serve()
+
+
+@main.command("lsp", hidden=True)
+def lsp() -> None:
+    """Another name of `server`."""
+    from lambdalint.lsp import serve
+
+    serve()
 
 
 @main.command()

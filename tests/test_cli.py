@@ -174,13 +174,25 @@ def test_explain_by_id_and_by_name(project):
 
 def test_statistics(project):
     project({"app.py": BAD, "b.py": BAD})
-    assert invoke("check", "--statistics").output.split() == ["2", "LL101", "client-in-handler"]
+    assert invoke("check", "--statistics").output.splitlines() == [
+        "count  fixable  rule   name",
+        "    2        0  LL101  client-in-handler",  # hoisting out of a `return` is unsafe
+        "    2        0  total",
+    ]
 
 
 def test_statistics_as_json(project):
     project({"app.py": BAD, "b.py": BAD})
     output = invoke("check", "--statistics", "--format", "json").output
-    assert json.loads(output) == [{"rule": "LL101", "name": "client-in-handler", "count": 2}]
+    assert json.loads(output) == [
+        {
+            "rule": "LL101",
+            "name": "client-in-handler",
+            "count": 2,
+            "fixable": 0,
+            "unsafe_fixable": 2,
+        }
+    ]
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,19 @@ ALLOWED: dict[str, set[str]] = {
         "report",
         "config",
     },
-    "cli": {"core", "model", "api", "engine", "report", "config", "docs", "least_privilege"},
+    # The language server: the engine's findings as diagnostics, beside the command line.
+    "lsp": {"core", "engine", "report", "config"},
+    "cli": {
+        "core",
+        "model",
+        "api",
+        "engine",
+        "report",
+        "config",
+        "docs",
+        "least_privilege",
+        "lsp",
+    },  # fmt: skip
     "__main__": {"cli"},
     "package": set(),  # lambdalint/__init__.py
 }

@@ -109,6 +109,9 @@ class RunResult:
     texts: dict[str, str] = field(default_factory=dict)
     # Each rule's page, by id, under the configured `help-url-base`: what reporters link to.
     help_urls: dict[str, str] = field(default_factory=dict)
+    # The rules that ran (SARIF lists each one): set by the engine once fixing is done.
+    rules: tuple[str, ...] = ()
+    unmatched_baseline: int = 0  # baseline entries no finding matched any more
 
     @property
     def missing_paths(self) -> list[str]:

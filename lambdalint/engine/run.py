@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -51,9 +52,11 @@ def run(
     fixes: FixRequest | None = None,
     *,
     overlay: Mapping[Path, str] | None = None,
+    baseline: Counter[str] | None = None,
 ) -> RunResult:
     """Lint `paths`. With `fixes`, rules also offer fixes, which are applied (in memory, then
-    written or diffed) as the request says; the findings returned are those that remain.
+    written or diffed) as the request says; the findings returned are those that remain, less
+    those a `baseline` (fingerprints counted, engine/baseline.py) accepted.
 
     `overlay` maps file paths to texts held in memory (an editor's unsaved buffer, standard
     input): those texts are read instead of the files on disk, which need not exist, for
@@ -75,6 +78,11 @@ def run(
     if session is not None:
         with clock("fix"):
             result = fix(session, results, result, plan, found.reported)
+    result.rules = tuple(sorted(plan.enabled))
+    if baseline is not None:
+        from lambdalint.engine.baseline import subtract
+
+        result.findings, result.unmatched_baseline = subtract(result.findings, baseline)
     result.timings = clock.finish()
     return result
 

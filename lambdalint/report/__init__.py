@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from lambdalint.core.finding import RunResult
 
-FORMATS = ("text", "concise", "json")
+# Format name -> the module that renders it (imported only when asked for).
+MODULES = {
+    "text": "text",
+    "concise": "concise",
+    "json": "json",
+    "json-lines": "json_lines",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
+    "lsp-json": "lsp_json",
+}
+FORMATS = tuple(MODULES)
+# Formats for people; the others are read by programs and stay free of colour and progress.
+HUMAN = ("text", "concise")
 
 
 def reporter(name: str) -> Callable[[RunResult, bool], str]:
-    if name == "json":
-        from lambdalint.report.json import render
-    elif name == "concise":
-        from lambdalint.report.concise import render
-    else:
-        from lambdalint.report.text import render
-    return render
+    module = importlib.import_module(f"lambdalint.report.{MODULES[name]}")
+    return module.render

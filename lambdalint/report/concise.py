@@ -10,7 +10,8 @@ def headline(finding: Finding) -> str:
     return f"{location} {finding.rule} [{finding.severity}] {finding.message}"
 
 
-def render(result: RunResult, color: bool = False) -> str:
+def render(result: RunResult, color: bool = False, quiet: bool = False) -> str:
     lines = [headline(finding).splitlines()[0] for finding in result.findings]
-    lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+    if not quiet:
+        lines.append(summary(result))
+    return "".join(line + "\n" for line in lines)

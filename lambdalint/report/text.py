@@ -66,7 +66,7 @@ def frame(finding: Finding, lines: _Lines, color: bool) -> list[str]:
     return output
 
 
-def render(result: RunResult, color: bool = False) -> str:
+def render(result: RunResult, color: bool = False, quiet: bool = False) -> str:
     lines = _Lines(result.texts)
     output: list[str] = []
     for finding in result.findings:
@@ -82,6 +82,8 @@ def render(result: RunResult, color: bool = False) -> str:
         output.append(head)
         output.extend(frame(finding, lines, color))
         output.append("")
+    if quiet:
+        return "".join(line + "\n" for line in output)
     closing = summary(result)
     output.append(f"{BOLD}{closing}{RESET}" if color else closing)
     return "\n".join(output) + "\n"
