@@ -80,7 +80,7 @@ def test_ll202_timeout_over_api_wait():
 
 
 def test_ll202_default_timeout_counts_and_option_changes_the_limit():
-    fn = function(timeout=Val(), default_timeout=6, events=[api("httpapi")])
+    fn = function(timeout=Val(), default_timeout=6, events=[api()])
     assert run("LL202", fn) == []
     findings = run("LL202", fn, options={"max_seconds": 5})
     assert lines(findings) == [2]
@@ -454,10 +454,17 @@ def test_resource_metadata_suppresses_config_findings(lint):
 
 
 def test_ll202_max_seconds_from_configuration(lint):
-    extra = "      Timeout: 45\n      Events:\n        Get:\n          Type: HttpApi\n"
+    extra = "      Timeout: 45\n      Events:\n        Get:\n          Type: Api\n"
     assert found(lint(sam(extra=extra), select=["LL202"]), "LL202") == [10]
     result = lint(sam(extra=extra), select=["LL202"], options={"LL202": {"max_seconds": 60}})
     assert found(result, "LL202") == []
+
+
+def test_ll202_http_apis_wait_30_seconds_whatever_the_rest_option():
+    assert run("LL202", function(timeout=val(30), events=[api("httpapi")])) == []
+    assert len(run("LL202", function(timeout=val(31), events=[api("httpapi")]))) == 1
+    fn = function(timeout=val(30), events=[api("httpapi")])
+    assert run("LL202", fn, options={"max_seconds": 5}) == []
 
 
 def test_ll202_caller_defaults_by_kind():
