@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
+from lambdalint.core.placeholders import is_placeholder
 from lambdalint.frontends.python.facts import (
     ACCESS_KEY,
     CLIENT_FACTORIES,
@@ -36,7 +37,6 @@ from lambdalint.frontends.python.facts import (
     Value,
     classify_sdk,
     complete_call,
-    is_dummy_secret,
     sdk_identifier,
 )
 
@@ -757,12 +757,12 @@ class FactExtractor(cst.CSTVisitor):
         if not isinstance(text, str):
             return
         kind = ""
-        if ACCESS_KEY.search(text) and not is_dummy_secret(text):
+        if ACCESS_KEY.search(text) and not is_placeholder(text):
             kind = "access-key"
         else:
             match = URL_PASSWORD.search(text)
             local = match is not None and match.group("host").lower() in LOCAL_HOSTS
-            if match and not local and not is_dummy_secret(match.group("password")):
+            if match and not local and not is_placeholder(match.group("password")):
                 kind = "url-password"
         if kind:
             self.facts.secrets.append((kind, self.current_function(), self.string_index))

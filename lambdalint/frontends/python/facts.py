@@ -301,17 +301,4 @@ ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 URL_PASSWORD = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:(?P<password>[^\s/@]+)@(?P<host>[^\s/:?#]*)"
 )
-DUMMY_SECRETS = frozenset({"", "x", "password", "pass", "passwd", "secret"})
-# Words that start the values moto, LocalStack and tutorials use in place of credentials.
-PLACEHOLDER = re.compile(r"^(?:mock|fake|dummy|test|sample|placeholder|changeme|your|x{3,})", re.I)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "host.docker.internal"})
-
-
-def is_dummy_secret(text: str) -> bool:
-    """Placeholders and the AWS documentation's example keys are not secrets."""
-    return (
-        text.strip().lower() in DUMMY_SECRETS
-        or PLACEHOLDER.match(text.strip()) is not None
-        or "example" in text.lower()
-        or any(mark in text for mark in ("{", "}", "$", "<", ">", "%s", "*"))
-    )

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.placeholders import is_placeholder
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import (
@@ -13,7 +14,6 @@ from lambdalint.frontends.python.facts import (
     STATIC,
     CallFact,
     Value,
-    is_dummy_secret,
 )
 from lambdalint.rules.code.tests_and_fixtures import is_test_module
 
@@ -103,4 +103,4 @@ def _secret(value: Value | None) -> bool:
         return False
     text = value.text
     # A region in a credential's position is a misplaced argument, not a secret.
-    return not is_dummy_secret(text) and not ACCESS_KEY.search(text) and not REGION.match(text)
+    return not is_placeholder(text) and not ACCESS_KEY.search(text) and not REGION.match(text)
