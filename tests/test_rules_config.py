@@ -207,6 +207,13 @@ def test_ll207_no_log_group_at_all():
     assert lines(run("LL207", function())) == [2]
 
 
+def test_ll207_unresolved_function_name_with_no_log_group_left_to_be_its_own():
+    assert lines(run("LL207", function(name=val(UNKNOWN)))) == [2]
+    logs = group("/aws/lambda/other", val(7))
+    other = function("Other", name=val("other"), log_group=logs)
+    assert lines(run("LL207", function(name=val(UNKNOWN)), other, log_groups=[logs])) == [2]
+
+
 def test_ll207_logging_config_group_with_retention_satisfies_it():
     logs = group(UNKNOWN, retention=val(14))
     fn = function(log_group_ref=val(UNKNOWN), log_group=logs)
@@ -257,7 +264,7 @@ def test_ll207_unnamed_group_counts_only_in_related_folders(other_path, expected
 @pytest.mark.parametrize(
     ("fn", "groups"),
     [
-        (function(name=val(UNKNOWN)), []),
+        (function(name=val(UNKNOWN)), [group("/aws/lambda/x", val(7))]),  # maybe its name
         (function(), [group(UNKNOWN, retention=Val())]),  # maybe !Sub naming this function
         (function(log_group_ref=val("/shared/logs")), []),  # made elsewhere
         (function(log_group_ref=val(UNKNOWN)), []),
