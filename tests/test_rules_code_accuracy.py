@@ -19,3 +19,17 @@ def test_ll108_reports_a_call_given_several_credentials_once(lint):
     assert "access key id, an AWS secret access key and an AWS session token" in (
         findings[0].message
     )
+
+
+def test_ll102_an_engine_made_per_invocation_is_reported_once_not_again_at_its_sessionmaker(lint):
+    source = (
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.orm import sessionmaker\n"
+        "\n"
+        "def handler(event, context):\n"
+        "    engine = create_engine('postgresql://db/orders')\n"
+        "    Session = sessionmaker(bind=engine)\n"
+        "    return Session()\n"
+    )
+    findings = lint({"app.py": source}, select=["LL102"]).findings
+    assert [f.span.line for f in findings] == [5]
