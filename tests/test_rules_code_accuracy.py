@@ -3,6 +3,12 @@ withheld): shapes from issue 9, seen on public code nobody here wrote."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from lambdalint.config import Settings
+from lambdalint.engine.fix import FixRequest
+from lambdalint.engine.run import run
+
 
 def test_ll108_reports_a_call_given_several_credentials_once(lint):
     source = (
@@ -33,3 +39,29 @@ def test_ll102_an_engine_made_per_invocation_is_reported_once_not_again_at_its_s
     )
     findings = lint({"app.py": source}, select=["LL102"]).findings
     assert [f.span.line for f in findings] == [5]
+
+
+TENANT_SESSION = """import boto3
+import botocore.session
+
+sts = boto3.client("sts")
+
+
+def lambda_handler(event, context):
+    creds = sts.assume_role(RoleArn=event["role"], RoleSessionName="t")["Credentials"]
+    core = botocore.session.get_session()
+    core.set_credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    session = boto3.Session(botocore_session=core)
+    return session.client("s3").list_buckets()
+"""
+
+
+def test_ll101_unsafe_fixes_never_hoist_a_session_configured_with_request_credentials(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(TENANT_SESSION, encoding="utf-8")
+    settings = Settings(root=tmp_path, select=["LL101", "LL102"])
+    result = run([Path(".")], settings, fixes=FixRequest("apply", True))
+    assert result.findings == []
+    assert (tmp_path / "app.py").read_text(encoding="utf-8") == TENANT_SESSION
