@@ -65,3 +65,45 @@ def test_ll101_unsafe_fixes_never_hoist_a_session_configured_with_request_creden
     result = run([Path(".")], settings, fixes=FixRequest("apply", True))
     assert result.findings == []
     assert (tmp_path / "app.py").read_text(encoding="utf-8") == TENANT_SESSION
+
+
+CUSTOM_RESOURCE = """import time
+
+import boto3
+import cfnresponse
+
+
+def handler(event, context):
+    acm = boto3.client("acm")
+    if event["RequestType"] == "Create":
+        acm.request_certificate(DomainName=event["ResourceProperties"]["Domain"])
+        time.sleep(30)
+    cfnresponse.send(event, context, cfnresponse.SUCCESS, {})
+"""
+RESPONSE_URL = """import time
+import urllib.request
+
+import boto3
+
+
+def handler(event, context):
+    ec2 = boto3.client("ec2")
+    time.sleep(10)
+    request = urllib.request.Request(event["ResponseURL"], data=b"{}", method="PUT")
+    urllib.request.urlopen(request, timeout=5)
+"""
+PLAIN = CUSTOM_RESOURCE.replace('event["RequestType"] == "Create"', "event").replace(
+    "    cfnresponse.send(event, context, cfnresponse.SUCCESS, {})\n", ""
+)
+
+
+def _severities(lint, source):
+    findings = lint({"app.py": source}, select=["LL101", "LL111"]).findings
+    return sorted((f.rule, str(f.severity)) for f in findings)
+
+
+def test_custom_resources_get_performance_advice_as_info_only(lint):
+    expected = [("LL101", "info"), ("LL111", "info")]
+    assert _severities(lint, CUSTOM_RESOURCE) == expected
+    assert _severities(lint, RESPONSE_URL) == expected
+    assert _severities(lint, PLAIN) == [("LL101", "warning"), ("LL111", "warning")]

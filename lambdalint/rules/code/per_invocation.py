@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
 from lambdalint.api import CodeContext, LinkedCode, Reach
-from lambdalint.core.finding import Finding
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule
 from lambdalint.frontends.python.facts import OBJECT, CallFact
+from lambdalint.frontends.python.structure_facts.custom_resource import custom_resource_functions
 
 _FUNCTION_CODE: WeakKeyDictionary[LinkedCode, frozenset[str]] = WeakKeyDictionary()
 
@@ -107,11 +108,26 @@ def creations_on_handler_path(
         yield call, reach
 
 
-def report(rule: CodeRule, ctx: CodeContext, call: CallFact, reach: Reach, what: str) -> Finding:
+def answers_cloudformation(ctx: CodeContext, reach: Reach) -> bool:
+    """Whether the handler's module answers CloudFormation as a custom resource: it runs a few
+    times per deployment, so per-invocation costs are worth an info finding at most."""
+    module = ctx.project.modules.get(reach.handler_ref.path)
+    return module is not None and bool(custom_resource_functions(module.facts))
+
+
+def report(
+    rule: CodeRule,
+    ctx: CodeContext,
+    call: CallFact,
+    reach: Reach,
+    what: str,
+    severity: Severity | None = None,
+) -> Finding:
     return rule.finding(
         ctx.call_ref(call.index),
         f"`{call.text}` creates {what} on every invocation ({reach.describe()}); "
         "create it once at module scope and reuse it",
         related=reach.related(),
         anchor=f"{ctx.facts.module}.{call.func}",
+        severity=severity,
     )
