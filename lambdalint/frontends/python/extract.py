@@ -922,10 +922,23 @@ def _is_package_path(value: Value) -> bool:
 def _rebound(old: Value, new: Value) -> Value:
     if old == new or (old.kind == LITERAL and old.literal is None):
         return new  # `x = None` then `x = ...` is how lazy initialisation starts
+    if old.kind == new.kind == OBJECT and new.sdk and _same_sdk_object(old, new):
+        # `session = boto3.Session(...)` twice: whichever runs, it is a session; the latest
+        # creation stands for it.
+        return new
     for value in (new, old):
         if value.is_per_request:
             return Value(value.kind)
     return UNKNOWN_VALUE
+
+
+def _same_sdk_object(old: Value, new: Value) -> bool:
+    return (old.name, old.sdk, old.service, old.resource_kind) == (
+        new.name,
+        new.sdk,
+        new.service,
+        new.resource_kind,
+    )
 
 
 def _literal(node: cst.BaseExpression | None) -> object:
