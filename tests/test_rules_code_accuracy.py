@@ -107,3 +107,16 @@ def test_custom_resources_get_performance_advice_as_info_only(lint):
     assert _severities(lint, CUSTOM_RESOURCE) == expected
     assert _severities(lint, RESPONSE_URL) == expected
     assert _severities(lint, PLAIN) == [("LL101", "warning"), ("LL111", "warning")]
+
+
+def test_an_sdk_client_bound_below_the_handler_is_typed(lint):
+    source = (
+        "import boto3\n"
+        "\n"
+        "def handler(event, context):\n"
+        "    return s3.put_object(Bucket='orders-prod', Key=event['key'], Body=b'')\n"
+        "\n"
+        "s3 = boto3.client('s3')\n"
+    )
+    findings = lint({"app.py": source}, select=["LL106"]).findings
+    assert [(f.rule, f.span.line) for f in findings] == [("LL106", 4)]
