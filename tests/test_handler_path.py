@@ -412,3 +412,25 @@ def test_module_globals_bound_after_the_handler_are_typed_over_the_whole_module(
         }
     )
     assert {"app.py:Stats.incr", "app.py:Forwarder.send"} <= reached(p)
+
+
+def test_a_decorator_injecting_a_third_parameter_keeps_the_handler(project):
+    p = project(
+        {
+            "app.py": """
+            from aws_embedded_metrics import metric_scope
+
+            def helper():
+                pass
+
+            @metric_scope
+            def lambda_handler(event, context, metrics):
+                metrics.put_metric("Orders", 1, "Count")
+                helper()
+
+            def not_a_handler(event, context, metrics):
+                pass
+            """
+        }
+    )
+    assert reached(p) == {"app.py:lambda_handler", "app.py:helper"}

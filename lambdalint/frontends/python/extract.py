@@ -46,6 +46,9 @@ SDK_OBJECTS = frozenset({"session", "client", "resource", "subresource", "pagina
 
 EVENT_NAMES = frozenset({"event", "_event", "evt", "_evt", "_", "__"})
 CONTEXT_NAMES = frozenset({"context", "_context", "ctx", "_ctx", "_", "__", "lambda_context"})
+# Decorators that call the handler with parameters of their own after (event, context):
+# `@metric_scope def handler(event, context, metrics)`.
+INJECTING_DECORATORS = frozenset({"aws_embedded_metrics.metric_scope"})
 CACHE_DECORATORS = frozenset(
     {"functools.cache", "functools.lru_cache", "functools.cached_property"}
 )
@@ -306,8 +309,10 @@ class FactExtractor(cst.CSTVisitor):
             and len(positional) >= 2
             and positional[0].name.value in EVENT_NAMES
             and positional[1].name.value in CONTEXT_NAMES
-            and required <= 2
-            and not any(p.default is None for p in params.kwonly_params)
+            and (
+                (required <= 2 and not any(p.default is None for p in params.kwonly_params))
+                or any(d in INJECTING_DECORATORS for d in decorators)
+            )
         )
         self.facts.functions[qualname] = FunctionFact(
             qualname=qualname,
