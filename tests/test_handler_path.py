@@ -289,3 +289,148 @@ def test_function_code_is_what_handlers_reach_and_what_their_modules_import(proj
         if in_function_code(CodeContext(module.facts, built))
     }
     assert inside == {"src/app.py", "src/lib/clients.py", "src/lib/settings.py"}
+
+
+# -- issue 9: application-style handlers ---------------------------------------------------
+
+
+def test_objects_built_from_the_event_are_followed_whatever_their_arguments(project):
+    p = project(
+        {
+            "app.py": """
+            from impl import Remote
+
+            class Impl:
+                def __init__(self, event):
+                    self.event = event
+
+                def run(self):
+                    pass
+
+                def later(self):
+                    pass
+
+            def chained(event, context):
+                return Impl(event).run()
+
+            def bound(event, context):
+                x = Impl(context)
+                return x.later()
+
+            def imported(event, context):
+                return Remote(event["a"], context).go()
+            """,
+            "impl.py": """
+            class Remote:
+                def __init__(self, data, context):
+                    self.data = data
+
+                def go(self):
+                    pass
+            """,
+        }
+    )
+    assert {
+        "app.py:Impl.run",
+        "app.py:Impl.later",
+        "app.py:Impl.__init__",
+        "impl.py:Remote.go",
+        "impl.py:Remote.__init__",
+    } <= reached(p)
+
+
+def test_template_method_dispatch_through_a_base_class_in_another_module(project):
+    p = project(
+        {
+            "app.py": """
+            from base import BaseHandler
+
+            class Handler(BaseHandler):
+                def exec_main_proc(self):
+                    pass
+
+                def unused(self):
+                    pass
+
+            def lambda_handler(event, context):
+                return Handler(event, context).main()
+            """,
+            "base.py": """
+            class BaseHandler:
+                def __init__(self, event, context):
+                    self.event = event
+
+                def main(self):
+                    self.before()
+                    return self.exec_main_proc()
+
+                def before(self):
+                    pass
+
+                def exec_main_proc(self):
+                    raise NotImplementedError
+            """,
+        }
+    )
+    found = reached(p)
+    assert {
+        "base.py:BaseHandler.main",
+        "base.py:BaseHandler.before",
+        "app.py:Handler.exec_main_proc",
+    } <= found
+    assert "app.py:Handler.unused" not in found
+
+
+def test_module_globals_bound_after_the_handler_are_typed_over_the_whole_module(project):
+    p = project(
+        {
+            "app.py": """
+            import boto3
+
+            forwarder = None
+
+            def lambda_handler(event, context):
+                init()
+                stats.incr()
+                forwarder.send(event)
+
+            def init():
+                global forwarder
+                if forwarder is None:
+                    forwarder = Forwarder()
+
+            class Stats:
+                def incr(self):
+                    pass
+
+            class Forwarder:
+                def send(self, event):
+                    pass
+
+            stats = Stats()
+            """
+        }
+    )
+    assert {"app.py:Stats.incr", "app.py:Forwarder.send"} <= reached(p)
+
+
+def test_a_decorator_injecting_a_third_parameter_keeps_the_handler(project):
+    p = project(
+        {
+            "app.py": """
+            from aws_embedded_metrics import metric_scope
+
+            def helper():
+                pass
+
+            @metric_scope
+            def lambda_handler(event, context, metrics):
+                metrics.put_metric("Orders", 1, "Count")
+                helper()
+
+            def not_a_handler(event, context, metrics):
+                pass
+            """
+        }
+    )
+    assert reached(p) == {"app.py:lambda_handler", "app.py:helper"}

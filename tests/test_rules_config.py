@@ -80,7 +80,7 @@ def test_ll202_timeout_over_api_wait():
 
 
 def test_ll202_default_timeout_counts_and_option_changes_the_limit():
-    fn = function(timeout=Val(), default_timeout=6, events=[api("httpapi")])
+    fn = function(timeout=Val(), default_timeout=6, events=[api()])
     assert run("LL202", fn) == []
     findings = run("LL202", fn, options={"max_seconds": 5})
     assert lines(findings) == [2]
@@ -207,6 +207,13 @@ def test_ll207_no_log_group_at_all():
     assert lines(run("LL207", function())) == [2]
 
 
+def test_ll207_unresolved_function_name_with_no_log_group_left_to_be_its_own():
+    assert lines(run("LL207", function(name=val(UNKNOWN)))) == [2]
+    logs = group("/aws/lambda/other", val(7))
+    other = function("Other", name=val("other"), log_group=logs)
+    assert lines(run("LL207", function(name=val(UNKNOWN)), other, log_groups=[logs])) == [2]
+
+
 def test_ll207_logging_config_group_with_retention_satisfies_it():
     logs = group(UNKNOWN, retention=val(14))
     fn = function(log_group_ref=val(UNKNOWN), log_group=logs)
@@ -257,7 +264,7 @@ def test_ll207_unnamed_group_counts_only_in_related_folders(other_path, expected
 @pytest.mark.parametrize(
     ("fn", "groups"),
     [
-        (function(name=val(UNKNOWN)), []),
+        (function(name=val(UNKNOWN)), [group("/aws/lambda/x", val(7))]),  # maybe its name
         (function(), [group(UNKNOWN, retention=Val())]),  # maybe !Sub naming this function
         (function(log_group_ref=val("/shared/logs")), []),  # made elsewhere
         (function(log_group_ref=val(UNKNOWN)), []),
@@ -454,10 +461,17 @@ def test_resource_metadata_suppresses_config_findings(lint):
 
 
 def test_ll202_max_seconds_from_configuration(lint):
-    extra = "      Timeout: 45\n      Events:\n        Get:\n          Type: HttpApi\n"
+    extra = "      Timeout: 45\n      Events:\n        Get:\n          Type: Api\n"
     assert found(lint(sam(extra=extra), select=["LL202"]), "LL202") == [10]
     result = lint(sam(extra=extra), select=["LL202"], options={"LL202": {"max_seconds": 60}})
     assert found(result, "LL202") == []
+
+
+def test_ll202_http_apis_wait_30_seconds_whatever_the_rest_option():
+    assert run("LL202", function(timeout=val(30), events=[api("httpapi")])) == []
+    assert len(run("LL202", function(timeout=val(31), events=[api("httpapi")]))) == 1
+    fn = function(timeout=val(30), events=[api("httpapi")])
+    assert run("LL202", fn, options={"max_seconds": 5}) == []
 
 
 def test_ll202_caller_defaults_by_kind():

@@ -22,6 +22,9 @@ class ModelIndex:
     # and every ancestor of such a folder: such a group may be any function's next to it.
     _unclaimed_dirs: set[PurePosixPath] = field(default_factory=set)
     _unclaimed_ancestors: set[PurePosixPath] = field(default_factory=set)
+    # The same for any log group no function claims, named or not.
+    _free_dirs: set[PurePosixPath] = field(default_factory=set)
+    _free_ancestors: set[PurePosixPath] = field(default_factory=set)
 
     @classmethod
     def build(cls, templates: list[Template]) -> ModelIndex:
@@ -38,7 +41,11 @@ class ModelIndex:
                 name = group.name.text()
                 if name is not None:
                     index.log_groups_by_name.setdefault(name, []).append(group)
-                if UNKNOWN in group.name.alternatives and id(group) not in claimed:
+                if id(group) in claimed:
+                    continue
+                index._free_dirs.add(folder)
+                index._free_ancestors.update(folder.parents)
+                if UNKNOWN in group.name.alternatives:
                     index._unclaimed_dirs.add(folder)
                     index._unclaimed_ancestors.update(folder.parents)
         return index
@@ -49,7 +56,16 @@ class ModelIndex:
     def unclaimed_unnamed_log_group_near(self, template: Template) -> bool:
         """Whether a template of the same deployment (the same folder, or folders one inside
         the other) declares a log group we cannot name and no function claims."""
-        folder = PurePosixPath(template.path).parent
-        if folder in self._unclaimed_dirs or folder in self._unclaimed_ancestors:
-            return True
-        return any(parent in self._unclaimed_dirs for parent in folder.parents)
+        return _near(template, self._unclaimed_dirs, self._unclaimed_ancestors)
+
+    def unclaimed_log_group_near(self, template: Template) -> bool:
+        """Whether a template of the same deployment declares any log group no function
+        claims: one that might be the group of a function whose name we cannot resolve."""
+        return _near(template, self._free_dirs, self._free_ancestors)
+
+
+def _near(template: Template, dirs: set[PurePosixPath], ancestors: set[PurePosixPath]) -> bool:
+    folder = PurePosixPath(template.path).parent
+    if folder in dirs or folder in ancestors:
+        return True
+    return any(parent in dirs for parent in folder.parents)

@@ -560,6 +560,7 @@ def passes(sam, events) -> list[tuple[tuple[str, ...], Callable[[Builder, str, N
         (("AWS::ApiGateway::Method",), events.rest_method),
         (("AWS::ApiGatewayV2::Integration",), events.http_integration),
         (("AWS::ApiGatewayV2::Api",), events.quick_create_api),
+        (tuple(events.OPENAPI_BODIES), events.openapi_integrations),
         (("AWS::ElasticLoadBalancingV2::TargetGroup",), events.target_group),
         (("AWS::AppSync::DataSource",), events.appsync_source),
         (("AWS::IoT::TopicRule",), events.iot_rule),

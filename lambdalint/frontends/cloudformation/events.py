@@ -280,6 +280,59 @@ def quick_create_api(builder: Builder, logical_id: str, node: Node) -> None:
         attach(function, event)
 
 
+# Where an API keeps its inline OpenAPI document, and which kind of API that makes it.
+OPENAPI_BODIES = {
+    "AWS::Serverless::Api": ("DefinitionBody", "api"),
+    "AWS::ApiGateway::RestApi": ("Body", "api"),
+    "AWS::Serverless::HttpApi": ("DefinitionBody", "httpapi"),
+    "AWS::ApiGatewayV2::Api": ("Body", "httpapi"),
+}
+OPENAPI_METHODS = frozenset(
+    {"get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method"}
+)
+
+
+def openapi_integrations(builder: Builder, logical_id: str, node: Node) -> None:
+    """Functions an API's inline OpenAPI document invokes (`x-amazon-apigateway-integration`
+    with a Lambda `uri`): many templates wire their functions only there, with no `Api` event.
+    An included or uploaded document (`AWS::Include`, `DefinitionUri`) is not read."""
+    props = builder.props(node)
+    key, kind = OPENAPI_BODIES[builder.types[logical_id]]
+    body = props.get(key) if props is not None else None
+    paths = body.get("paths") if body is not None and body.is_map else None
+    if paths is None or not paths.is_map:
+        return
+    for path, operations in paths.items():
+        for method, operation in operations.items() if operations.is_map else []:
+            integration = (
+                operation.get("x-amazon-apigateway-integration")
+                if method.lower() in OPENAPI_METHODS and operation.is_map
+                else None
+            )
+            if integration is not None and integration.is_map:
+                openapi_integration(builder, logical_id, kind, integration, (key, path, method))
+
+
+def openapi_integration(
+    builder: Builder, logical_id: str, kind: str, integration: Node, where: tuple[str, ...]
+) -> None:
+    if builder.val(integration, "type").text() not in ("aws", "aws_proxy", "AWS", "AWS_PROXY"):
+        return
+    function = lambda_in_uri(builder, integration.get("uri"))
+    if function is None:
+        return
+    anchor = "/".join(("Resources", logical_id, "Properties", *where))
+    event = caller(builder, logical_id, integration, kind, "sync", anchor)
+    event.integration_timeout = builder.val(integration, "timeoutInMillis")
+    rest_integration_mode(
+        builder,
+        event,
+        integration.get("responseTransferMode"),
+        integration.path("requestParameters", INVOCATION_TYPE_HEADER),
+    )
+    attach(function, event)
+
+
 def lambda_in_uri(builder: Builder, node: Node | None) -> Function | None:
     """The function an integration URI (`arn:aws:apigateway:...:functions/${Fn.Arn}/...`)
     invokes: the one function it refers to."""

@@ -58,10 +58,17 @@ def edges_by_caller(index: ModuleIndex) -> Edges:
     edges: Edges = {}
     for module in index.modules.values():
         for edge in module.facts.edges:
+            caller = FunctionKey(module.facts.path, edge.caller)
             callee = index.resolve_edge(module, edge)
             if callee is not None:
-                caller = FunctionKey(module.facts.path, edge.caller)
                 edges.setdefault(caller, []).append((edge, callee))
+            if edge.dispatch:
+                # The instance may be of a subclass that overrides the method, or defines it
+                # when this class does not (template-method dispatch).
+                declared = FunctionKey(module.facts.path, edge.target.lstrip("@"))
+                for override in index.overrides(declared):
+                    if override != callee:
+                        edges.setdefault(caller, []).append((edge, override))
         # Nested functions run when their enclosing function calls them; a call to one by
         # name is an ordinary edge, already recorded.
     _route_edges(index, edges)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
+from lambdalint.core.placeholders import is_placeholder
 from lambdalint.frontends.python.facts import (
     ACCESS_KEY,
     CLIENT_FACTORIES,
@@ -36,7 +37,6 @@ from lambdalint.frontends.python.facts import (
     Value,
     classify_sdk,
     complete_call,
-    is_dummy_secret,
     sdk_identifier,
 )
 
@@ -46,6 +46,9 @@ SDK_OBJECTS = frozenset({"session", "client", "resource", "subresource", "pagina
 
 EVENT_NAMES = frozenset({"event", "_event", "evt", "_evt", "_", "__"})
 CONTEXT_NAMES = frozenset({"context", "_context", "ctx", "_ctx", "_", "__", "lambda_context"})
+# Decorators that call the handler with parameters of their own after (event, context):
+# `@metric_scope def handler(event, context, metrics)`.
+INJECTING_DECORATORS = frozenset({"aws_embedded_metrics.metric_scope"})
 CACHE_DECORATORS = frozenset(
     {"functools.cache", "functools.lru_cache", "functools.cached_property"}
 )
@@ -121,6 +124,9 @@ class Scope:
     guard_depth: int = 0
     while_true_depth: int = 0
     attributes: dict[str, Value] = field(default_factory=dict)  # classes: `self.x = ...`
+    # Names bound to an instance of a class named by its constructor call (`x = Impl(event)`),
+    # as an edge target ("@Impl", "impl.Impl"): the class is known whatever the arguments are.
+    instances: dict[str, str] = field(default_factory=dict)
 
 
 class FactExtractor(cst.CSTVisitor):
@@ -138,6 +144,11 @@ class FactExtractor(cst.CSTVisitor):
         # Functions of this module that return per-request credentials (a helper wrapping
         # `rds.generate_db_auth_token`): calling them, later in the file, mints credentials too.
         self.credential_functions: set[str] = set()
+        # Module globals bound anywhere in the module (at module scope, or by a function that
+        # declares them `global`): module scope is complete before any invocation, so function
+        # bodies see them whatever the order in the file. Evaluated on first use.
+        self.module_bindings: dict[str, list[cst.BaseExpression]] = {}
+        self.resolving: set[str] = set()
 
     # -- scopes ---------------------------------------------------------------------------
 
@@ -165,10 +176,33 @@ class FactExtractor(cst.CSTVisitor):
             if scope.kind == "class" and scope is not self.scope:
                 continue
             if name in scope.globals:
-                return self.module_scope.names.get(name)
+                return self.module_global(name)
             if name in scope.names:
+                if scope.kind == "module":
+                    return self.module_global(name)
                 return scope.names[name]
-        return None
+        return self.module_global(name)
+
+    def module_global(self, name: str) -> Value | None:
+        """A module-level name as a function body sees it: bound by then, or bound later in
+        the file (`stats = Stats()` below the handler, a lazy initialiser's `global` assignment
+        replacing `x = None`). At module scope only what is bound so far counts."""
+        bound = self.module_scope.names.get(name)
+        unset = bound is None or (bound.kind == LITERAL and bound.literal is None)
+        if not unset or self.function_scope() is None or name in self.resolving:
+            return bound
+        later = self.module_bindings.get(name)
+        if not later:
+            return bound
+        self.resolving.add(name)
+        try:
+            values = [self.evaluate(node) for node in later]
+        finally:
+            self.resolving.discard(name)
+        value = values[0]
+        for other in values[1:]:
+            value = _rebound(value, other)
+        return value if value.kind == OBJECT else bound
 
     def named_callee(self, call: cst.Call) -> str:
         """What a call names, alias-resolved (`open`, `os.path.join`); "" when it is not a dotted
@@ -235,7 +269,19 @@ class FactExtractor(cst.CSTVisitor):
         if self.scope.kind == "module":
             self.facts.classes.add(qualname)
             self.scope.names[node.name.value] = Value(FUNCTION, name="@" + qualname)
+            bases = tuple(filter(None, (self.base_target(arg) for arg in node.bases)))
+            if bases:
+                self.facts.class_bases[qualname] = bases
         self.scopes.append(Scope("class", qualname))
+
+    def base_target(self, arg: cst.Arg) -> str:
+        dotted = dotted_name(arg.value) if arg.keyword is None else None
+        if not dotted:
+            return ""
+        local = self.lookup(dotted) if "." not in dotted else None
+        if local is not None and local.kind == FUNCTION:
+            return local.name
+        return self.resolve(dotted)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.scopes.pop()
@@ -263,8 +309,10 @@ class FactExtractor(cst.CSTVisitor):
             and len(positional) >= 2
             and positional[0].name.value in EVENT_NAMES
             and positional[1].name.value in CONTEXT_NAMES
-            and required <= 2
-            and not any(p.default is None for p in params.kwonly_params)
+            and (
+                (required <= 2 and not any(p.default is None for p in params.kwonly_params))
+                or any(d in INJECTING_DECORATORS for d in decorators)
+            )
         )
         self.facts.functions[qualname] = FunctionFact(
             qualname=qualname,
@@ -403,8 +451,41 @@ class FactExtractor(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = self.evaluate(node.value)
+        cls = self.constructed_class(node.value)
         for target in node.targets:
             self.bind_target(target.target, value)
+            if isinstance(target.target, cst.Name):
+                if cls:
+                    self.scope.instances[target.target.value] = cls
+                else:
+                    self.scope.instances.pop(target.target.value, None)
+
+    def constructed_class(self, node: cst.BaseExpression) -> str:
+        """The class a call constructs, as an edge target, when its callee names a class: one
+        of this module, or an imported CamelCase name (the project phase keeps it only if it
+        is the project's). "" otherwise."""
+        if not isinstance(node, cst.Call):
+            return ""
+        callee = self.named_callee(node)
+        last = callee.rpartition(".")[2].lstrip("@")
+        if callee.startswith("@"):
+            return callee if callee[1:] in self.facts.classes else ""
+        head = callee.lstrip(".").partition(".")[0]
+        imported = callee.startswith(".") or any(
+            target == head or target.startswith(head + ".")
+            for target in self.facts.imports.values()
+        )
+        return callee if imported and last[:1].isupper() and not last.isupper() else ""
+
+    def instance_class(self, name: str) -> str:
+        for scope in reversed(self.scopes):
+            if scope.kind == "class" and scope is not self.scope:
+                continue
+            if name in scope.instances:
+                return scope.instances[name]
+            if name in scope.names:
+                return ""
+        return ""
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -704,6 +785,7 @@ class FactExtractor(cst.CSTVisitor):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.declare(node.body, self.module_scope)
+        self.module_bindings = _module_bindings(node)
 
     def declare(self, body, scope: Scope) -> None:
         """Functions and classes are callable before their `def` is reached in the file."""
@@ -757,12 +839,12 @@ class FactExtractor(cst.CSTVisitor):
         if not isinstance(text, str):
             return
         kind = ""
-        if ACCESS_KEY.search(text) and not is_dummy_secret(text):
+        if ACCESS_KEY.search(text) and not is_placeholder(text):
             kind = "access-key"
         else:
             match = URL_PASSWORD.search(text)
             local = match is not None and match.group("host").lower() in LOCAL_HOSTS
-            if match and not local and not is_dummy_secret(match.group("password")):
+            if match and not local and not is_placeholder(match.group("password")):
                 kind = "url-password"
         if kind:
             self.facts.secrets.append((kind, self.current_function(), self.string_index))
@@ -849,7 +931,16 @@ class FactExtractor(cst.CSTVisitor):
         guarded = any(s.guard_depth for s in self.scopes if s.kind == "function")
         target = self.edge_target(node.func, callee)
         if target:
-            self.facts.edges.append(CallEdge(func, target, self.call_index, text, guarded))
+            func_node = node.func
+            dispatch = (
+                isinstance(func_node, cst.Attribute)
+                and isinstance(func_node.value, cst.Name)
+                and func_node.value.value in ("self", "cls")
+                and bool(self.enclosing_class())
+            )
+            self.facts.edges.append(
+                CallEdge(func, target, self.call_index, text, guarded, dispatch)
+            )
         # Functions handed to a call (callbacks, thread targets, record handlers) run too.
         for arg in node.args:
             target = self.function_target(arg.value)
@@ -869,6 +960,13 @@ class FactExtractor(cst.CSTVisitor):
             value = self.lookup(owner)
             if value is not None and value.kind == OBJECT and value.name.startswith("@"):
                 return f"{value.name}.{method}"
+            cls = self.instance_class(owner)
+            if cls:
+                return f"{cls}.{method}"
+        if isinstance(func_node, cst.Attribute) and isinstance(func_node.value, cst.Call):
+            cls = self.constructed_class(func_node.value)  # `Impl(event).run()`
+            if cls:
+                return f"{cls}.{func_node.attr.value}"
         if not callee:
             return ""
         head = callee.split(".")[0]
@@ -922,10 +1020,70 @@ def _is_package_path(value: Value) -> bool:
 def _rebound(old: Value, new: Value) -> Value:
     if old == new or (old.kind == LITERAL and old.literal is None):
         return new  # `x = None` then `x = ...` is how lazy initialisation starts
+    if old.kind == new.kind == OBJECT and new.sdk and _same_sdk_object(old, new):
+        # `session = boto3.Session(...)` twice: whichever runs, it is a session; the latest
+        # creation stands for it.
+        return new
     for value in (new, old):
         if value.is_per_request:
             return Value(value.kind)
     return UNKNOWN_VALUE
+
+
+def _module_bindings(module: cst.Module) -> dict[str, list[cst.BaseExpression]]:
+    """Call values bound to module globals anywhere in the module: `name = call(...)` at module
+    scope, and in module-level functions that declare the name `global`."""
+    found: dict[str, list[cst.BaseExpression]] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            declared = _global_names(statement.body)
+            for name, value in _assignments(statement.body):
+                if name in declared:
+                    found.setdefault(name, []).append(value)
+        else:
+            for name, value in _assignments([statement], nested=False):
+                found.setdefault(name, []).append(value)
+    return found
+
+
+def _global_names(body: cst.BaseSuite) -> set[str]:
+    names: set[str] = set()
+    for statement in getattr(body, "body", ()):
+        for small in (
+            getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ()
+        ):
+            if isinstance(small, cst.Global):
+                names.update(item.name.value for item in small.names)
+    return names
+
+
+def _assignments(statements, nested: bool = True) -> list[tuple[str, cst.BaseExpression]]:
+    """`name = call(...)` statements, also inside `if`/`try`/`with` blocks when `nested`."""
+    found: list[tuple[str, cst.BaseExpression]] = []
+    pending = list(getattr(statements, "body", statements))
+    while pending:
+        statement = pending.pop(0)
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name):
+                            found.append((target.target.value, small.value))
+        elif nested and isinstance(statement, (cst.If, cst.Try, cst.With, cst.Else)):
+            pending.extend(getattr(statement.body, "body", ()))
+            orelse = getattr(statement, "orelse", None)
+            if orelse is not None:
+                pending.append(orelse)
+    return found
+
+
+def _same_sdk_object(old: Value, new: Value) -> bool:
+    return (old.name, old.sdk, old.service, old.resource_kind) == (
+        new.name,
+        new.sdk,
+        new.service,
+        new.resource_kind,
+    )
 
 
 def _literal(node: cst.BaseExpression | None) -> object:

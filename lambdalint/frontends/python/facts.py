@@ -133,6 +133,9 @@ class CallEdge:
     index: int  # pre-order index of the Call node, for messages and related spans
     text: str  # short display, e.g. "audit()"
     guarded: bool = False
+    # `self.method()` / `cls.method()`: the method of the instance's class, which may be a
+    # subclass overriding it (template-method dispatch).
+    dispatch: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,8 @@ class ModuleFacts:
     module: str  # dotted module name as Lambda would import it ("app", "pkg.app")
     functions: dict[str, FunctionFact] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
+    # Module-level classes' base classes, as edge targets ("@Base", "base.BaseHandler").
+    class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     calls: list[CallFact] = field(default_factory=list)
     edges: list[CallEdge] = field(default_factory=list)
     imports: dict[str, str] = field(default_factory=dict)  # local alias -> dotted target
@@ -301,16 +306,4 @@ ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 URL_PASSWORD = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:(?P<password>[^\s/@]+)@(?P<host>[^\s/:?#]*)"
 )
-DUMMY_SECRETS = frozenset(
-    {"", "test", "testing", "dummy", "x", "password", "pass", "passwd", "secret", "example"}
-)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "host.docker.internal"})
-
-
-def is_dummy_secret(text: str) -> bool:
-    """Placeholders and the AWS documentation's example keys are not secrets."""
-    return (
-        text.strip().lower() in DUMMY_SECRETS
-        or "EXAMPLE" in text
-        or any(mark in text for mark in ("{", "}", "$", "<", ">", "%s", "*"))
-    )

@@ -10,6 +10,7 @@ from lambdalint.api import FunctionKey, ModuleFile
 from lambdalint.frontends.python.facts import CallEdge, FunctionFact
 
 MAX_REEXPORT_HOPS = 5
+MAX_BASE_HOPS = 8  # depth of a class hierarchy followed for an inherited method
 
 
 class ModuleIndex:
@@ -26,6 +27,7 @@ class ModuleIndex:
             part for m in modules for part in m.path.parent.parts
         }
         self._resolved: dict[tuple[Path, Path, str], FunctionKey | None] = {}
+        self._subclass_map: dict[tuple[str, str], list[tuple[str, str]]] | None = None
 
     def function(self, key: FunctionKey) -> FunctionFact | None:
         module = self.modules.get(key.path)
@@ -82,13 +84,59 @@ class ModuleIndex:
             return self.resolve_target(module, reexport + ("." + rest if rest else ""), hops - 1)
         return None
 
-    def _callable(self, module: ModuleFile, qualname: str) -> FunctionKey | None:
+    def _callable(
+        self, module: ModuleFile, qualname: str, hops: int = MAX_BASE_HOPS
+    ) -> FunctionKey | None:
         facts = module.facts
         if qualname in facts.functions:
             return FunctionKey(facts.path, qualname)
-        if qualname in facts.classes and f"{qualname}.__init__" in facts.functions:
-            return FunctionKey(facts.path, f"{qualname}.__init__")
+        if qualname in facts.classes:
+            qualname = f"{qualname}.__init__"
+            if qualname in facts.functions:
+                return FunctionKey(facts.path, qualname)
+        cls, _, method = qualname.rpartition(".")
+        if cls not in facts.classes or hops <= 0:
+            return None
+        # Inherited: the first base class (in order) that has it, in this project.
+        for base in facts.class_bases.get(cls, ()):
+            located = self._locate(module, base, MAX_REEXPORT_HOPS)
+            owner = self.modules.get(located[0]) if located is not None else None
+            if owner is not None:
+                found = self._callable(owner, f"{located[1]}.{method}", hops - 1)
+                if found is not None:
+                    return found
         return None
+
+    def overrides(self, key: FunctionKey) -> list[FunctionKey]:
+        """`self.method()` in class C may run the method of any project subclass of C that
+        overrides it: each such method, by class hierarchy."""
+        cls, _, method = key.qualname.rpartition(".")
+        if not cls:
+            return []
+        found: list[FunctionKey] = []
+        pending, seen = [(key.path, cls)], {(key.path, cls)}
+        while pending:
+            for path, sub in self._subclasses().get(pending.pop(), ()):
+                if (path, sub) in seen:
+                    continue
+                seen.add((path, sub))
+                pending.append((path, sub))
+                if f"{sub}.{method}" in self.modules[path].facts.functions:
+                    found.append(FunctionKey(path, f"{sub}.{method}"))
+        return found
+
+    def _subclasses(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        if self._subclass_map is None:
+            self._subclass_map = {}
+            for module in self.modules.values():
+                for cls, bases in module.facts.class_bases.items():
+                    for base in bases:
+                        located = self._locate(module, base, MAX_REEXPORT_HOPS)
+                        if located is not None:
+                            self._subclass_map.setdefault(located, []).append(
+                                (module.facts.path, cls)
+                            )
+        return self._subclass_map
 
     def locate_object(self, module: ModuleFile, target: str) -> tuple[str, str] | None:
         """Where a module-level object named by a target lives: (module path, name)."""

@@ -37,6 +37,8 @@ def handler_location(function: Function) -> tuple[str, str] | None:
     """The handler module's display path (as a `.py` file) and the function's name, for a
     Python function whose code is a local directory; None otherwise."""
     code = function.code_path.text()
+    if code is None and _code_beside_template(function):
+        code = "."
     parts = handler_parts(function)
     if code is None or parts is None or not python_runtime(function):
         return None
@@ -45,6 +47,17 @@ def handler_location(function: Function) -> tuple[str, str] | None:
     module, name = parts
     path = posixpath.normpath(posixpath.join(function.template_dir, code, module + ".py"))
     return path, name
+
+
+def _code_beside_template(function: Function) -> bool:
+    """A SAM function with no `CodeUri` at all (none in Globals either) and no inline code or
+    image: `sam build` packages the template's own directory, so `Handler:
+    src/api/bookings.lambda_handler` names `src/api/bookings.py` beside the template."""
+    return (
+        function.source == "sam"
+        and function.code_path.is_missing
+        and function.inline_code.is_missing
+    )
 
 
 def template_handlers(templates: list[Template]) -> list[str]:

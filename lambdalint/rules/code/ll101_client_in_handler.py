@@ -8,7 +8,11 @@ from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Fix, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import SESSION_FACTORIES
-from lambdalint.rules.code.per_invocation import creations_on_handler_path, report
+from lambdalint.rules.code.per_invocation import (
+    answers_cloudformation,
+    creations_on_handler_path,
+    report,
+)
 
 if TYPE_CHECKING:  # libcst is imported only when fixes are asked for
     import libcst as cst
@@ -53,7 +57,9 @@ class ClientInHandler(CodeRule):
                 what = "an AWS SDK resource"
             else:
                 what = "an AWS SDK client"
-            yield report(self, ctx, call, reach, what)
+            # A custom resource runs a few times per deployment: the cost hardly adds up.
+            severity = Severity.INFO if answers_cloudformation(ctx, reach) else None
+            yield report(self, ctx, call, reach, what, severity)
 
     def fix(self, finding: Finding, tree: FixTree, node: cst.CSTNode) -> Fix | None:
         """Create it once at module scope. Safe for a client the function only calls methods

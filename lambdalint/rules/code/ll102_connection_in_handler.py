@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Fix, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
+from lambdalint.frontends.python.facts import OBJECT, CallFact
 from lambdalint.rules.code.per_invocation import creations_on_handler_path, report
 
 if TYPE_CHECKING:  # libcst is imported only when fixes are asked for
@@ -92,6 +93,8 @@ class ConnectionInHandler(CodeRule):
         for call, reach in creations_on_handler_path(ctx, CONNECTIONS):
             if call.callee == "sqlite3.connect" and _in_memory(call):
                 continue
+            if call.callee == "sqlalchemy.orm.sessionmaker" and _bound_to_a_known_engine(ctx, call):
+                continue
             yield report(self, ctx, call, reach, "a connection")
 
     def fix(self, finding: Finding, tree: FixTree, node: cst.CSTNode) -> Fix | None:
@@ -151,6 +154,16 @@ def _names() -> dict[str, str]:
 
 
 VARIABLE_NAMES = _names()
+
+
+def _bound_to_a_known_engine(ctx: CodeContext, call: CallFact) -> bool:
+    """A `sessionmaker` opens nothing itself: its engine does. An engine made at module scope
+    is reused; one made on the handler path is reported where it is made."""
+    bind = call.argument(0, "bind")
+    if bind is None or bind.kind != OBJECT or bind.origin < 0:
+        return False
+    engine = ctx.call_at(bind.origin)
+    return engine is not None and (not engine.func or engine.callee in CONNECTIONS)
 
 
 def _in_memory(call) -> bool:

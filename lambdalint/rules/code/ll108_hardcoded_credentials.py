@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.placeholders import is_placeholder
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import (
@@ -12,8 +14,8 @@ from lambdalint.frontends.python.facts import (
     STATIC,
     CallFact,
     Value,
-    is_dummy_secret,
 )
+from lambdalint.rules.code.tests_and_fixtures import is_test_module
 
 CREDENTIAL_KEYWORDS = {
     "aws_access_key_id": "an AWS access key id",
@@ -26,6 +28,7 @@ CREDENTIAL_POSITIONS = {
     "resource": (6, 7, 8),
     "session": (0, 1, 2),
 }
+REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
 PASSWORD_KEYWORDS = frozenset({"password", "passwd", "pwd"})
 # Database and cache connects, by the end of their dotted names.
 CONNECT_SUFFIXES = (
@@ -60,19 +63,24 @@ class HardcodedCredentials(CodeRule):
     )
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        if is_test_module(ctx.facts.path):
+            return  # test suites and recorded events hold mock keys; they are never deployed
         for kind, func, index in ctx.facts.secrets:
             yield self.report(
                 NodeRef(ctx.facts.path, "SimpleString", index), STRING_KINDS[kind], ctx, func
             )
         for call in ctx.facts.calls:
-            for what in _credentials(call):
+            found = list(_credentials(call))
+            if found:
+                what = " and ".join([", ".join(found[:-1]), found[-1]] if len(found) > 1 else found)
                 yield self.report(ctx.call_ref(call.index), what, ctx, call.func)
 
     def report(self, where: NodeRef, what: str, ctx: CodeContext, func: str) -> Finding:
         return self.finding(
             where,
-            f"{what} is written into the code; read it at run time from Secrets Manager or "
-            "SSM Parameter Store, or let the execution role provide AWS credentials",
+            f"{what} {'are' if ' and ' in what else 'is'} written into the code; read it at run "
+            "time from Secrets Manager or SSM Parameter Store, or let the execution role provide "
+            "AWS credentials",
             anchor=f"{ctx.facts.module}.{func or '<module>'}",
         )
 
@@ -93,4 +101,6 @@ def _secret(value: Value | None) -> bool:
     """A literal that is not a placeholder. Access-key shapes are reported at the string."""
     if value is None or value.kind not in (LITERAL, STATIC) or value.text is None:
         return False
-    return not is_dummy_secret(value.text) and not ACCESS_KEY.search(value.text)
+    text = value.text
+    # A region in a credential's position is a misplaced argument, not a secret.
+    return not is_placeholder(text) and not ACCESS_KEY.search(text) and not REGION.match(text)

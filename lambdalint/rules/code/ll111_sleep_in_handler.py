@@ -7,6 +7,7 @@ from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import LITERAL, STATIC, CallFact
 from lambdalint.rules.code.ll120_missing_pagination import paginators
+from lambdalint.rules.code.per_invocation import answers_cloudformation
 
 SLEEPS = {"time.sleep": "secs", "asyncio.sleep": "delay"}
 SHORT_BACKOFF = 1.0  # seconds
@@ -44,6 +45,8 @@ class SleepInHandler(CodeRule):
                 "EventBridge schedule do the waiting",
                 related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
+                # A custom resource runs a few times per deployment: the cost hardly adds up.
+                severity=Severity.INFO if answers_cloudformation(ctx, reach) else None,
             )
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.frontends.python.facts import CallFact
+from lambdalint.frontends.python.facts import OBJECT, CallFact
 
 STANDARD_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
 JSON_DUMPS = frozenset({"json.dumps", "simplejson.dumps", "orjson.dumps", "ujson.dumps"})
@@ -26,7 +26,7 @@ class PrintLogging(CodeRule):
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
         for call in ctx.facts.calls:
-            reach = ctx.reach(call.func) if _prints_a_log_line(ctx, call) else None
+            reach = ctx.reach(call.func) if _prints_a_log_line(call) else None
             if reach is None:
                 continue
             yield self.finding(
@@ -39,16 +39,16 @@ class PrintLogging(CodeRule):
             )
 
 
-def _prints_a_log_line(ctx: CodeContext, call: CallFact) -> bool:
+def _prints_a_log_line(call: CallFact) -> bool:
     if call.callee != "print":
         return False
     stream = call.kwarg("file")
     if stream is not None and stream.name not in STANDARD_STREAMS:
         return False  # writing to a file, not logging
     if len(call.args) == 1 and not call.star_args:
-        # `print(json.dumps({...}))` is a structured line (the documented way to emit EMF);
-        # the argument's call is the next one in pre-order.
-        inner = ctx.call_at(call.index + 1)
-        if inner is not None and inner.callee in JSON_DUMPS:
+        # `print(json.dumps({...}))` is a structured line (the documented way to emit EMF),
+        # also through a name bound to the `json.dumps(...)`; a `json.dumps` elsewhere is not.
+        printed = call.args[0]
+        if printed.kind == OBJECT and printed.name in JSON_DUMPS:
             return False
     return True

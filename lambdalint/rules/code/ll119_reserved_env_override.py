@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
@@ -14,8 +13,7 @@ from lambdalint.frontends.python.structure_facts.env_writes import (
     EnvWrite,
     EnvWrites,
 )
-
-TEST_DIRECTORIES = frozenset({"tests", "test", "testing"})
+from lambdalint.rules.code.tests_and_fixtures import is_test_module
 
 
 @register
@@ -45,7 +43,7 @@ class ReservedEnvOverride(CodeRule):
                     continue
                 when = reach.describe()
                 related = reach.related()
-            elif write.main_only or _is_test_module(ctx.facts.path):
+            elif write.main_only or is_test_module(ctx.facts.path):
                 continue
             else:
                 when, related = "at import time", []
@@ -64,16 +62,3 @@ def _reserved(write: EnvWrite) -> str:
         return "every reserved variable"
     names = sorted(name for name in set(write.names) if name in reserved_environment())
     return ", ".join(f"`{name}`" for name in names)
-
-
-def _is_test_module(path: str) -> bool:
-    """Test modules set fake credentials and regions at import time for local mocks; they are
-    never deployed."""
-    parts = PurePosixPath(path).parts
-    name = parts[-1] if parts else ""
-    return (
-        name == "conftest.py"
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or any(part in TEST_DIRECTORIES for part in parts[:-1])
-    )

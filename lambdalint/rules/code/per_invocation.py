@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
 from lambdalint.api import CodeContext, LinkedCode, Reach
-from lambdalint.core.finding import Finding
+from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule
-from lambdalint.frontends.python.facts import CallFact
+from lambdalint.frontends.python.facts import OBJECT, CallFact
+from lambdalint.frontends.python.structure_facts.custom_resource import custom_resource_functions
 
 _FUNCTION_CODE: WeakKeyDictionary[LinkedCode, frozenset[str]] = WeakKeyDictionary()
 
@@ -43,17 +44,47 @@ def _function_code(project: LinkedCode) -> frozenset[str]:
     return frozenset(found)
 
 
-def per_request(call: CallFact, calls_by_index: dict[int, CallFact]) -> bool:
-    """Whether the call is built from this request's data (the event, parameters, minted
-    credentials), directly or through the session it is called on: then it must be per request."""
-    if any(value.is_per_request for value in call.values()):
+def per_request(
+    call: CallFact, calls_by_index: dict[int, CallFact], configured: frozenset[int], depth: int = 0
+) -> bool:
+    """Whether the object is built from this request's data (the event, parameters, minted
+    credentials): given it as an argument, through the session it is called on or an object it
+    is handed (`boto3.Session(botocore_session=core)`), or configured with it afterwards
+    (`core.set_credentials(*assumed_role)`). Such an object must be made per request; hoisting
+    it would hand one user's credentials to every later invocation. `configured` is what
+    `configured_per_request` found."""
+    if any(value.is_per_request for value in call.values()) or call.index in configured:
         return True
-    receiver = call.receiver
-    if receiver is not None and receiver.origin >= 0:
-        origin = calls_by_index.get(receiver.origin)
-        if origin is not None and origin.func == call.func:
-            return per_request(origin, calls_by_index)
+    if depth > 8:
+        return False
+    given = [value for value in call.values() if value.kind == OBJECT]
+    if call.receiver is not None:
+        given.append(call.receiver)
+    for value in given:
+        origin = calls_by_index.get(value.origin) if value.origin >= 0 else None
+        if (
+            origin is not None
+            and origin.func == call.func
+            and per_request(origin, calls_by_index, configured, depth + 1)
+        ):
+            return True
     return False
+
+
+# Methods that configure the object they are called on, rather than use it.
+CONFIGURING = ("set_", "update", "register")
+
+
+def configured_per_request(calls_by_index: dict[int, CallFact]) -> frozenset[int]:
+    """Objects (by the index of the call that made them) configured with this request's data."""
+    return frozenset(
+        call.receiver.origin
+        for call in calls_by_index.values()
+        if call.receiver is not None
+        and call.receiver.kind == OBJECT
+        and call.method.startswith(CONFIGURING)
+        and any(value.is_per_request for value in call.values())
+    )
 
 
 def creations_on_handler_path(
@@ -64,6 +95,7 @@ def creations_on_handler_path(
     Import-time code, lazy-initialisation guards, cached functions, functions no handler reaches
     and per-request construction are all left out."""
     calls_by_index = {call.index: call for call in ctx.facts.calls}
+    configured = configured_per_request(calls_by_index)
     for call in ctx.facts.calls:
         if call.callee not in callees or call.guarded:
             continue
@@ -71,16 +103,31 @@ def creations_on_handler_path(
         if function is None or function.cached:
             continue
         reach = ctx.reach(call.func)
-        if reach is None or per_request(call, calls_by_index):
+        if reach is None or per_request(call, calls_by_index, configured):
             continue
         yield call, reach
 
 
-def report(rule: CodeRule, ctx: CodeContext, call: CallFact, reach: Reach, what: str) -> Finding:
+def answers_cloudformation(ctx: CodeContext, reach: Reach) -> bool:
+    """Whether the handler's module answers CloudFormation as a custom resource: it runs a few
+    times per deployment, so per-invocation costs are worth an info finding at most."""
+    module = ctx.project.modules.get(reach.handler_ref.path)
+    return module is not None and bool(custom_resource_functions(module.facts))
+
+
+def report(
+    rule: CodeRule,
+    ctx: CodeContext,
+    call: CallFact,
+    reach: Reach,
+    what: str,
+    severity: Severity | None = None,
+) -> Finding:
     return rule.finding(
         ctx.call_ref(call.index),
         f"`{call.text}` creates {what} on every invocation ({reach.describe()}); "
         "create it once at module scope and reuse it",
         related=reach.related(),
         anchor=f"{ctx.facts.module}.{call.func}",
+        severity=severity,
     )

@@ -15,8 +15,10 @@ SYNC_KINDS = {
     "alb": "an Application Load Balancer",
     "appsync": "an AppSync resolver",
 }
-# What the others wait by default; API Gateway's 29 s is the rule's `max_seconds` option.
-DEFAULT_WAIT = {"alb": 60.0, "appsync": 30.0}  # ALB idle timeout, AppSync request limit
+# What the others wait by default; a REST API's 29 s is the rule's `max_seconds` option. HTTP
+# APIs wait 30 s (their default and maximum), a load balancer its idle timeout, AppSync its
+# request limit.
+DEFAULT_WAIT = {"httpapi": 30.0, "alb": 60.0, "appsync": 30.0}
 
 
 @register

@@ -24,19 +24,20 @@ class MissingLogRetention(TemplateRule):
     def check(self, ctx: TemplateContext) -> Iterator[Finding]:
         index = ctx.index
         unnamed = index.unclaimed_unnamed_log_group_near(ctx.template)
+        unclaimed = index.unclaimed_log_group_near(ctx.template)
         for function in ctx.template.functions:
-            finding = self._check_function(function, index, unnamed)
+            finding = self._check_function(function, index, unnamed, unclaimed)
             if finding is not None:
                 yield finding
 
     def _check_function(
-        self, function: Function, index: ModelIndex, unnamed: bool
+        self, function: Function, index: ModelIndex, unnamed: bool, unclaimed: bool
     ) -> Finding | None:
         if function.log_group is not None:
             return self._check_group(function, function.log_group)
         if not function.log_group_ref.is_missing:
             return self._check_logging_config(function, index)
-        return self._check_default_group(function, index, unnamed)
+        return self._check_default_group(function, index, unnamed, unclaimed)
 
     def _check_group(self, function: Function, group: LogGroup) -> Finding | None:
         """A log group we know is the function's: only a retention that is not written at
@@ -64,20 +65,21 @@ class MissingLogRetention(TemplateRule):
         return self._check_group(function, named[0])
 
     def _check_default_group(
-        self, function: Function, index: ModelIndex, unnamed: bool
+        self, function: Function, index: ModelIndex, unnamed: bool, unclaimed: bool
     ) -> Finding | None:
         """Lambda writes to /aws/lambda/<function name>, creating it without retention unless
-        a log group resource of that name exists."""
+        a log group resource of that name exists. A name we cannot resolve matters only when
+        some log group could be the function's: with none left unclaimed, it has none."""
         if unnamed:
             return None  # a group we cannot name may be this function's
-        if function.name.is_missing:
-            # The name is generated; a group could name it only through a reference, which
-            # the frontend would have linked to the function.
+        name = function.name.text()
+        if function.name.is_missing or name is None:
+            # A generated name could be named by a group only through a reference, which the
+            # frontend would have linked to the function.
+            if name is None and not function.name.is_missing and unclaimed:
+                return None
             matching: list[LogGroup] = []
         else:
-            name = function.name.text()
-            if name is None:
-                return None
             matching = index.log_groups_named(f"/aws/lambda/{name}")
         if matching:
             return self._check_group(function, matching[0])

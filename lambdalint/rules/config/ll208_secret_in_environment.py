@@ -6,6 +6,7 @@ from typing import Any
 
 from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
+from lambdalint.core.placeholders import is_placeholder
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
 from lambdalint.model import Val
 
@@ -41,7 +42,6 @@ REFERENCE_WORDS = frozenset(
         "VERSION",
     }
 )
-DUMMIES = frozenset({"", "test", "testing", "dummy", "x", "none", "null", "true", "false"})
 
 
 def words(key: str) -> list[str]:
@@ -64,7 +64,7 @@ def is_literal_secret(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return False
     text = str(value).strip()
-    if text.lower() in DUMMIES:
+    if is_placeholder(text):
         return False
     if "{{resolve:" in text or text.startswith(("arn:", "${")):
         return False  # dynamic reference, an ARN, or an unresolved variable
@@ -72,7 +72,11 @@ def is_literal_secret(value: Any) -> bool:
 
 
 def holds_access_key(value: Any) -> bool:
-    return isinstance(value, str) and ACCESS_KEY_ID.search(value) is not None
+    return (
+        isinstance(value, str)
+        and ACCESS_KEY_ID.search(value) is not None
+        and not is_placeholder(value)
+    )
 
 
 @register

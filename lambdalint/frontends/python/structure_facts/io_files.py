@@ -28,7 +28,8 @@ class Write:
 @dataclass
 class FileFacts:
     writes: list[Write] = field(default_factory=list)
-    removed: set[str] = field(default_factory=set)  # exact paths removed somewhere
+    # Exact paths removed, by the function removing them ("" at import time).
+    removed: dict[str, set[str]] = field(default_factory=dict)
     removes_unknown: set[str] = field(default_factory=set)  # functions removing unknown paths
     checked: set[str] = field(default_factory=set)  # exact paths tested for existence
     changes_directory: bool = False  # os.chdir anywhere: relative paths are not /var/task

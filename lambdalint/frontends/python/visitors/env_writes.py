@@ -88,6 +88,16 @@ class EnvWritesVisitor(cst.CSTVisitor):
         return value is not None and value.name == "os.environ"
 
     def _environ_keys(self, target: cst.BaseExpression) -> list[str]:
+        if isinstance(target, (cst.Tuple, cst.List)):  # `key, os.environ["AWS_REGION"] = ...`
+            return [
+                name
+                for element in target.elements
+                for name in self._environ_keys(
+                    element.value.value
+                    if isinstance(element, cst.StarredElement)
+                    else element.value
+                )
+            ]
         if not isinstance(target, cst.Subscript) or not self.is_environ(target.value):
             return []
         if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):

@@ -227,7 +227,8 @@ class FileVisitor(cst.CSTVisitor):
         elif callee in COPIERS:
             self._write(node, _argument(node, 1, "dst"), "copy")
         elif callee in REMOVERS:
-            self._remove(func, self._exact(_argument(node, 0, "path")))
+            if node.args:  # `os.unlink()` removes nothing (it raises)
+                self._remove(func, self._exact(_argument(node, 0, "path")))
         elif callee in EXISTENCE:
             self._check(_argument(node, 0, "path"))
         elif callee == "os.chdir":
@@ -272,7 +273,7 @@ class FileVisitor(cst.CSTVisitor):
 
     def _remove(self, func: str, exact: str | None) -> None:
         if exact is not None:
-            self.out.removed.add(exact)
+            self.out.removed.setdefault(func, set()).add(exact)
         else:
             self.out.removes_unknown.add(func)
 

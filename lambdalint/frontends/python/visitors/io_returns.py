@@ -1,13 +1,19 @@
-"""Values a function returns that JSON cannot encode: datetimes, sets, bytes, file objects,
-instances of plain project classes, through dict/list literals and simple assignments; and
-`json.dumps` calls in a returned value that will raise on such a value (a DynamoDB item too).
+"""Values a function returns that the Lambda runtime's encoder cannot encode: datetimes, sets,
+binary bytes, file objects, instances of plain project classes, through dict/list literals,
+simple assignments and containers filled with `append`/`add`/`update`; and `json.dumps` calls in
+a returned value that will raise on such a value (a DynamoDB item, any bytes too).
+
+The runtime (awslambdaric's `lambda_runtime_marshaller`, every version since 2020) returns a
+top-level `bytes` value as it is, encodes everything else with simplejson, which decodes nested
+`bytes` as UTF-8 and turns `Decimal` into a number; `json.dumps` does neither.
 
 LL122 (non-serializable-return) reads these facts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -24,12 +30,27 @@ DATETIMES = frozenset(
     | {"datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta"}
 )
 SETS = frozenset({"set", "frozenset"})
-BYTES = frozenset(
-    {"bytes", "bytearray"}
+# Bytes that decode as UTF-8 (base64 is ASCII): the runtime encodes them as strings.
+TEXT_BYTES = frozenset(
+    {"bytes"}
     | {f"base64.{f}" for f in ("b64encode", "urlsafe_b64encode", "b32encode", "b16encode")}
     | {"base64.encodebytes", "base64.standard_b64encode"}
 )
-FILES = frozenset({"open", "io.open"})
+# Bytes that never decode as UTF-8 (compressed data starts with a byte that cannot).
+BINARY_BYTES = frozenset({"gzip.compress", "zlib.compress", "lzma.compress"})
+# Other values neither simplejson nor json encode, by constructor.
+OTHERS = {
+    "bytearray": "a bytearray",
+    "memoryview": "a memoryview",
+    "complex": "a complex number",
+    "re.compile": "a compiled regular expression",
+    "io.StringIO": "a file object",
+    "io.BytesIO": "a file object",
+    "open": "a file object",
+    "io.open": "a file object",
+}
+# Methods that put a value into the container they are called on.
+FILLERS = frozenset({"append", "add", "insert", "extend", "update", "setdefault"})
 DECIMALS = frozenset({"decimal.Decimal"})
 # The resource API's reads: their items hold numbers as Decimal.
 DYNAMODB_READS = ("Table.get_item", "Table.query", "Table.scan", "resource.batch_get_item")
@@ -42,8 +63,14 @@ READER_METHODS = frozenset({"debug", "info", "warning", "error", "exception", "g
 @dataclass(frozen=True)
 class Found:
     what: str  # "a datetime", "a set"...
-    runtime_ok: bool  # the Lambda runtime's own encoder handles it (Decimal)
+    runtime_ok: bool  # the Lambda runtime's own encoder handles it (Decimal, UTF-8 bytes)
     dumps: int = -1  # a json.dumps call that raises on it, or -1 for the value itself
+    is_bytes: bool = False  # returned as it is, the runtime sends bytes without encoding them
+    nested: bool = False  # inside a container (or a dict key), not the value itself
+
+
+BINARY = Found("binary bytes (not UTF-8)", False, is_bytes=True)
+TEXT = Found("bytes", True, is_bytes=True)
 
 
 def _text(node: cst.BaseExpression) -> str | None:
@@ -122,9 +149,24 @@ class ReturnVisitor(cst.CSTVisitor):
         if isinstance(node.func, cst.Attribute):
             if node.func.attr.value in READER_METHODS:
                 return
+            if node.func.attr.value in FILLERS and self._fill(node.func.value, node.args):
+                return
             self._forget(node.func.value)
         for arg in node.args:
             self._forget(arg.value)
+
+    def _fill(self, container: cst.BaseExpression, args: Sequence[cst.Arg]) -> bool:
+        """`results.append({"data": gzip.compress(...)})`: the container now holds what the
+        argument holds, if that cannot be encoded; a value that can changes nothing."""
+        if not isinstance(container, cst.Name):
+            return False
+        names = self._names()
+        for arg in args:
+            found = self.classify(arg.value)
+            if found is not None and not found.runtime_ok:
+                names[container.value] = replace(found, nested=True)
+                return True
+        return container.value in names and names[container.value] is not None
 
     def _forget(self, node: cst.BaseExpression) -> None:
         if isinstance(node, cst.Name):
@@ -142,8 +184,8 @@ class ReturnVisitor(cst.CSTVisitor):
         if not func or original_node.value is None:
             return
         found = self.classify(original_node.value)
-        if found is None:
-            return
+        if found is None or (found.is_bytes and not found.nested and found.dumps < 0):
+            return  # bytes returned as they are: the runtime sends them unencoded
         if found.dumps >= 0:
             self.out.problems.append(Unserializable(func, "Call", found.dumps, found.what))
         elif not found.runtime_ok:
@@ -156,14 +198,27 @@ class ReturnVisitor(cst.CSTVisitor):
             return None
         depth += 1
         if isinstance(node, cst.Name):
-            return self._names().get(node.value)
+            names = self._names()
+            if node.value in names:
+                return names[node.value]
+            return self._module_function(node.value)
         if isinstance(node, cst.SimpleString):
-            return Found("bytes", False) if "b" in node.prefix.lower() else None
+            return _bytes_literal(node)
+        if isinstance(node, cst.Imaginary):
+            return Found("a complex number", False)
+        if isinstance(node, cst.BinaryOperation):  # `3 + 4j`
+            operands = (node.left, node.right)
+            if any(isinstance(operand, cst.Imaginary) for operand in operands):
+                return Found("a complex number", False)
+            return None
+        if isinstance(node, cst.Lambda):
+            return Found("a function", False)
         if isinstance(node, (cst.Set, cst.SetComp)):
             return Found("a set", False)
         if isinstance(node, cst.Dict):
-            values = [e.value for e in node.elements if isinstance(e, cst.DictElement)]
-            return self._first(values, depth)
+            elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
+            key = self._bad_key([e.key for e in elements], depth)
+            return key or self._first([e.value for e in elements], depth)
         if isinstance(node, (cst.List, cst.Tuple)):
             values = [e.value for e in node.elements if isinstance(e, cst.Element)]
             return self._first(values, depth)
@@ -181,9 +236,28 @@ class ReturnVisitor(cst.CSTVisitor):
         for value in values:
             found = self.classify(value, depth)
             if found is not None and (found.dumps >= 0 or not found.runtime_ok):
-                return found
-            encoded = encoded or found
+                return replace(found, nested=True)
+            encoded = encoded or (replace(found, nested=True) if found else None)
         return encoded
+
+    def _module_function(self, name: str) -> Found | None:
+        """A function of the module, named where no local or parameter hides it."""
+        function = self.core.facts.functions.get(name)
+        current = self.core.facts.functions.get(self.core.current_function())
+        if function is None or function.in_class or function.nested:
+            return None
+        if current is not None and name in current.params:
+            return None
+        return Found("a function", False)
+
+    def _bad_key(self, keys: list[cst.BaseExpression], depth: int) -> Found | None:
+        """Dict keys must be strings, numbers, booleans or None (bytes are decoded)."""
+        for key in keys:
+            found = Found("a tuple", False) if isinstance(key, cst.Tuple) else None
+            found = found or self.classify(key, depth)
+            if found is not None and found.dumps < 0 and not found.is_bytes:
+                return Found(f"{found.what} as a dict key", False, nested=True)
+        return None
 
     def _classify_call(self, node: cst.Call, depth: int) -> Found | None:
         callee = self._callee(node)
@@ -193,10 +267,12 @@ class ReturnVisitor(cst.CSTVisitor):
             return Found("a datetime", False)
         if callee in SETS:
             return Found("a set", False)
-        if callee in BYTES:
-            return Found("bytes", False)
-        if callee in FILES:
-            return Found("a file object", False)
+        if callee in TEXT_BYTES:
+            return TEXT
+        if callee in BINARY_BYTES:
+            return BINARY
+        if callee in OTHERS:
+            return Found(OTHERS[callee], False)
         if callee in DECIMALS:
             return Found("a Decimal", True)
         if callee.startswith("@") and callee[1:] in self.plain_classes:
@@ -233,6 +309,20 @@ class ReturnVisitor(cst.CSTVisitor):
         if callee and "." not in callee and callee in self.plain_classes:
             return "@" + callee  # a class of this module, built without a base class
         return callee
+
+
+def _bytes_literal(node: cst.SimpleString) -> Found | None:
+    if "b" not in node.prefix.lower():
+        return None
+    try:
+        value = node.evaluated_value
+        if isinstance(value, bytes):
+            value.decode("utf-8")
+    except UnicodeDecodeError:
+        return BINARY
+    except Exception:  # noqa: BLE001 - an invalid escape: whatever it is, it is bytes
+        return TEXT
+    return TEXT
 
 
 def _target_names(node: cst.BaseExpression) -> list[str]:

@@ -28,6 +28,7 @@ class RuntimeApiVisitor(cst.CSTVisitor):
         }
         self.type_checking = 0
         self.ifs: list[bool] = []
+        self.written: set[int] = set()  # ids of subscripts assigned or deleted, not read
 
     def _count(self, kind: str) -> int:
         self.counts[kind] += 1
@@ -74,8 +75,29 @@ class RuntimeApiVisitor(cst.CSTVisitor):
 
     # -- the Runtime API ------------------------------------------------------------------
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._written(target.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._written(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._written(node.target)
+
+    def _written(self, target: cst.BaseExpression) -> None:
+        """`os.environ["AWS_LAMBDA_RUNTIME_API"] = ...` sets the variable (LL119's business;
+        local emulators do it), it does not use the Runtime API."""
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._written(element.value)
+        elif isinstance(target, cst.Subscript):
+            self.written.add(id(target))
+
     def visit_Subscript(self, node: cst.Subscript) -> None:
         index = self._count("Subscript")
+        if id(node) in self.written:
+            return
         env = self.core.env_read(node)
         if env is not None and env.name == RUNTIME_API_VARIABLE:
             self._use("Subscript", index, "variable")
