@@ -109,9 +109,24 @@ def find_config(start: Path) -> Path | None:
                 text = candidate.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if re.search(r"^\s*\[tool\.lambdalint", text, re.MULTILINE):
+            if _has_our_table(text):
                 return candidate
     return None
+
+
+def _has_our_table(text: str) -> bool:
+    """Whether a pyproject.toml configures lambdalint: a `[tool.lambdalint]` header, or the
+    table written another way (`[tool]` with `lambdalint = {...}`), or a wrong value there, which
+    must then be reported rather than passed over."""
+    if re.search(r"^\s*\[tool\.lambdalint", text, re.MULTILINE):
+        return True
+    if "lambdalint" not in text:
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return False
+    return isinstance(tool, dict) and "lambdalint" in tool
 
 
 def load_settings(

@@ -244,3 +244,20 @@ def test_every_declared_option_is_documented_with_its_range_on_the_rules_page():
             if option.minimum is not None and option.maximum is not None:
                 assert f"from {option.minimum:g} to {option.maximum:g}" in section, option
             assert f"default `{option.default}`" in section, (rule_id, option)
+
+
+def test_our_table_written_inline_under_tool_is_found(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool]\nlambdalint = { ignore = ['LL101'] }\n")
+    assert load_settings([tmp_path]).ignore == ["LL101"]
+
+
+def test_a_wrong_value_for_our_table_is_an_error_not_passed_over(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool]\nlambdalint = 5\n")
+    with pytest.raises(ConfigError, match=r"pyproject.toml:2: tool.lambdalint: expected a table"):
+        load_settings([tmp_path])
+
+
+def test_a_pyproject_naming_lambdalint_elsewhere_is_not_our_configuration(tmp_path):
+    text = "[project.scripts]\nlambdalint = 'lambdalint.cli:main'\n"
+    write(tmp_path / "pyproject.toml", text)
+    assert find_config(tmp_path) is None
