@@ -27,7 +27,12 @@ from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.frontends.python.fix_tree import FixTree
-from lambdalint.frontends.python.parse import NodeLocator, PythonSyntaxError, parse_module
+from lambdalint.frontends.python.parse import (
+    NodeLocator,
+    PythonSyntaxError,
+    parse_module,
+    wanted_nodes,
+)
 from lambdalint.sources import SourceFile, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
@@ -59,8 +64,12 @@ class FixedRunResult(RunResult):
 class _NodeLocator(NodeLocator):
     """The engine's locator, also keeping the nodes that fix builders need."""
 
-    def __init__(self, wanted: set[tuple[str, int]], keep: set[tuple[str, int]]):
-        super().__init__(wanted)
+    def __init__(
+        self,
+        wanted: tuple[set[tuple[str, int]], set[tuple[int, str]]],
+        keep: set[tuple[str, int]],
+    ):
+        super().__init__(*wanted)
         self.keep = keep
         self.nodes: dict[tuple[str, int], cst.CSTNode] = {}
 
@@ -157,16 +166,16 @@ class FixSession:
         """Spans for the file's node references, and the fixes its rules offer, in one parse."""
         located = Located({}, {}, [])
         keep = {(f.where.kind, f.where.index) for _, f in fixable}
-        locator = _NodeLocator({(ref.kind, ref.index) for ref in refs}, keep)
+        locator = _NodeLocator(wanted_nodes(refs), keep)
         try:
             wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
         except PythonSyntaxError:
             return located
         wrapper.visit(locator)
         for ref in refs:
-            found = locator.found.get((ref.kind, ref.index))
-            if found is not None:
-                located.spans[ref] = Span(ref.path, *found)
+            span = locator.span(ref)
+            if span is not None:
+                located.spans[ref] = span
         tree = FixTree(path, text, wrapper)
         for index, finding in fixable:
             node = locator.nodes.get((finding.where.kind, finding.where.index))
