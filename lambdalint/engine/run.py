@@ -20,6 +20,7 @@ from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.discover import discover, with_units
 from lambdalint.engine.pool import map_files
+from lambdalint.engine.shared_lines import merge_shared_lines
 from lambdalint.engine.suppress import (
     apply_per_file_ignores,
     apply_suppressions,
@@ -193,11 +194,13 @@ def link(results: list[FileResult], plan: Plan) -> Linked:
 def check(
     linked: Linked, plan: Plan, reported: set[str], session: FixSession | None = None
 ) -> list[Finding]:
-    """Phases 4 to 8 over the linked project: the findings as reporters see them."""
+    """Phases 4 to 8 over the linked project: the findings as reporters see them (a line
+    several functions share is reported once, after suppression has judged each)."""
     findings = run_rules(linked, plan)
     findings = resolve_positions(findings, linked.results, session, plan.verbose, linked.inline)
     findings = filter_findings(findings, plan.enabled, reported)
     findings = suppress(findings, suppressions(linked.results, reported), plan)
+    findings = merge_shared_lines(findings)
     findings = fingerprint(findings, linked.results, plan.settings.root, session)
     return sort_findings(findings)
 
