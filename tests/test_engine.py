@@ -243,9 +243,50 @@ def test_named_file_is_checked_with_the_project_as_context(lint, tmp_path):
     result = run([Path("lib/store.py")], settings)
     assert rules_of(result) == [("LL101", "lib/store.py", 4)]
     assert result.files_checked == 1
-    assert rules_of(run([Path("app.py")], settings)) == []  # findings of named files only
+    # Findings of named files, and of functions whose handler path runs through one.
+    assert rules_of(run([Path("app.py")], settings)) == [("LL101", "lib/store.py", 4)]
+    assert rules_of(run([Path("lib/audit.py")], settings)) == [("LL101", "lib/store.py", 4)]
     settings.project_context = False
     assert rules_of(run([Path("lib/store.py")], settings)) == []
+
+
+def test_a_changed_handler_that_starts_calling_an_unchanged_helper_reports_the_helper(
+    lint, tmp_path
+):
+    from pathlib import Path
+
+    from lambdalint.config import Settings
+    from lambdalint.engine.run import run
+
+    lint(
+        {
+            "lambdalint.toml": "",
+            "app.py": "from helpers import upload\n\ndef handler(event, context):\n    return upload(event)\n",
+            "helpers.py": "import boto3\n\ndef upload(item):\n    boto3.client('s3').put_object(Body=item)\n\ndef unused():\n    boto3.client('sqs')\n",
+            "other.py": "import boto3\n\ndef handler(event, context):\n    return boto3.client('sns')\n",
+        }
+    )
+    settings = Settings(root=tmp_path, config_path=tmp_path / "lambdalint.toml", select=["LL101"])
+    result = run([Path("app.py")], settings)
+    assert rules_of(result) == [("LL101", "helpers.py", 4)]  # not unused(), not other.py
+    assert result.files_checked == 1
+
+    from lambdalint.engine.fix import FixRequest
+
+    helper = (tmp_path / "helpers.py").read_text()
+    fixing = run([Path("app.py")], settings, fixes=FixRequest("apply"))
+    assert rules_of(fixing) == [("LL101", "helpers.py", 4)] and fixing.fixed == 0
+    assert (tmp_path / "helpers.py").read_text() == helper  # only named files are written
+
+    # The helper's own suppressions still apply, and its unused ones are not reported.
+    (tmp_path / "helpers.py").write_text(
+        helper.replace(
+            "put_object(Body=item)", "put_object(Body=item)  # lambdalint: ignore[LL101]"
+        )
+        + "# lambdalint: ignore[LL101]\n"
+    )
+    settings.select = ["LL101", "LL002"]
+    assert rules_of(run([Path("app.py")], settings)) == []
 
 
 def test_without_a_project_root_named_files_are_read_alone(lint, tmp_path):
