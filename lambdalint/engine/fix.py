@@ -18,7 +18,7 @@ import stat
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -45,9 +45,10 @@ class FixRequest:
 
     mode: str  # "apply", "diff" or "show"
     unsafe: bool = False
+    diffs: bool = False  # --show-fixes: render each fix's diff for the reporters
 
     def applies(self, fix: Fix) -> bool:
-        return fix.applicability == "safe" or (self.unsafe and fix.applicability == "unsafe")
+        return fix.applies(self.unsafe)
 
 
 @dataclass
@@ -322,6 +323,18 @@ def render_diff(states: list[FileText]) -> str:
     return "".join(chunks)
 
 
+def with_diff(session: FixSession, finding: Finding) -> Finding:
+    """The finding with its fix's diff rendered against the file as it is now (hunks only, one
+    line of context: it is printed under the finding, which names the file)."""
+    state = session.files.get(finding.path)
+    if finding.fix is None or state is None:
+        return finding
+    fixed = apply_edits(state.current, list(finding.fix.edits))
+    lines = difflib.unified_diff(_lines(state.current), _lines(fixed), n=1)
+    hunks = "".join(line for line in lines if not line.startswith(("---", "+++")))
+    return replace(finding, fix=replace(finding.fix, diff=hunks))
+
+
 def _lines(text: str) -> list[str]:
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
@@ -376,6 +389,7 @@ def finish(
         texts={**base.texts, **{s.source.display: s.current for s in changed if s.source.text}},
         files_fixed=sorted(state.source.display for state in changed),
         dropped=list(session.dropped),
+        unsafe_fixes=session.request.unsafe,
     )
     if session.request.mode == "diff":
         result.diff = render_diff(changed)
@@ -391,6 +405,8 @@ def finish(
                 {s.path for s in result.not_written if _reload(session, s.path)}
             )
     result.fixed = sum(session.applied[path] for path in result.files_fixed)
+    if session.request.diffs:
+        result.findings = [with_diff(session, finding) for finding in result.findings]
     return result
 
 

@@ -605,6 +605,10 @@ def resolve_positions(
         fixable = [
             (index, f) for index, f in enumerate(findings) if f.path == path and session.can_fix(f)
         ]
+        if not fixable:  # nothing to build a fix for: the cheap positions do
+            located = locate_fast(text, refs, facts.get(path))
+            spans.update(located if located is not None else locate(text, refs))
+            continue
         located = session.locate(path, text, refs, fixable)
         spans.update(located.spans)
         fixes.update(located.fixes)
