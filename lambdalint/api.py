@@ -98,8 +98,10 @@ class CodeContext:
     def function(self, func: str) -> FunctionFact | None:
         return self.facts.functions.get(func)
 
-    def call_ref(self, index: int) -> NodeRef:
-        return NodeRef(self.facts.path, "Call", index)
+    def call_ref(self, index: int, argument: str = "") -> NodeRef:
+        """A call, or with `argument` (a keyword or `#N`, see CallFact.argument_key) one of its
+        arguments: findings about one argument point at it."""
+        return NodeRef(self.facts.path, "Call", index, argument)
 
     def per_invocation(self, call: CallFact) -> Reach | None:
         """How a handler reaches a call that runs on every invocation; None for import-time

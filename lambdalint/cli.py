@@ -169,12 +169,19 @@ def check(
     )  # fmt: skip
     accepted = _read_baseline(baseline) if baseline is not None else None
 
-    # SARIF carries fixes and statistics count them: both need the fixes computed.
+    # SARIF carries fixes and statistics count them: both need the fixes computed. Only
+    # --show-fixes renders each fix's diff for the output.
+    diffs = show_fixes
     show_fixes = show_fixes or statistics or output_format == "sarif"
-    fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes)
+    fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes, diffs)
     try:
         result = run(
-            targets, settings, verbose=verbose, fixes=fixes, overlay=overlay, baseline=accepted
+            targets,
+            settings,
+            verbose=verbose,
+            fixes=fixes or _marks(output_format),
+            overlay=overlay,
+            baseline=accepted,
         )
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 2
         if verbose:
@@ -290,14 +297,27 @@ def _read_baseline(path: Path):
         sys.exit(EXIT_ERROR)
 
 
-def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool):
-    """What the fix flags ask for: `--diff` wins over `--fix` (it never writes)."""
+def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool, diffs: bool = False):
+    """What the fix flags ask for: `--diff` wins over `--fix` (it never writes); `diffs`
+    (--show-fixes) also renders each fix's diff for the output."""
     if not (apply_fixes or unsafe or diff or show):
         return None
     from lambdalint.engine.fix import FixRequest
 
     mode = "diff" if diff else "apply" if apply_fixes else "show"
-    return FixRequest(mode, unsafe)
+    return FixRequest(mode, unsafe, diffs=diffs)
+
+
+def _marks(output_format: str):
+    """Text and concise output mark fixable findings (`[*]`) as ruff does, so fixes are
+    computed, never applied; only files with a finding a rule can fix pay for it."""
+    from lambdalint.report import HUMAN
+
+    if output_format not in HUMAN:
+        return None
+    from lambdalint.engine.fix import FixRequest
+
+    return FixRequest("show")
 
 
 def _report_fixes(result, mode: str, quiet: bool = False) -> None:

@@ -44,7 +44,7 @@ def test_text_output_has_headline_frame_and_summary(project):
     )
     assert "4 |     return boto3.client('s3')" in result.output
     assert "  |            ^^^^^^^^^^^^^^^^^^ LL101" in result.output
-    assert lines[-1] == "Found 1 finding (0 errors, 1 warning, 0 info) in 1 file."
+    assert lines[-2] == "Found 1 finding (0 errors, 1 warning, 0 info) in 1 file."
     assert "\x1b[" not in result.output
 
 
@@ -86,7 +86,8 @@ def test_json_objects_have_exactly_the_documented_keys(project):
 def test_concise_is_one_line_per_finding(project):
     project({"app.py": BAD, "b.py": BAD})
     lines = invoke("check", "--format", "concise").output.splitlines()
-    assert len(lines) == 3 and lines[0].startswith("app.py:4:12: LL101")
+    assert len(lines) == 4 and lines[0].startswith("app.py:4:12: LL101")
+    assert lines[2].startswith("Found 2 findings")
 
 
 def test_fail_on_and_exit_zero(project):
@@ -140,7 +141,7 @@ def test_missing_path_wins_over_findings_and_exit_zero(project):
     result = CliRunner().invoke(main, ["check", "app.py", "nope.py"])
     assert result.exit_code == 2
     assert "app.py:4:12: LL101" in result.output
-    assert result.output.splitlines()[-1].endswith("in 1 file. 1 path not found.")
+    assert result.output.splitlines()[-2].endswith("in 1 file. 1 path not found.")
     assert CliRunner().invoke(main, ["check", "--exit-zero", "nope.py"]).exit_code == 2
 
 
@@ -230,3 +231,53 @@ def test_module_entry_point_prints_the_version():
         check=True,
     )
     assert result.stdout.startswith("lambdalint, version ")
+
+
+HOISTABLE = (
+    "import boto3\nimport requests\n\n\ndef handler(event, context):\n"
+    '    s3 = boto3.client("s3")\n    requests.get("https://x")\n    return s3.list_buckets()\n'
+)
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise"])
+def test_fixable_findings_are_marked_and_counted_as_ruff_does(project, output_format):
+    project({"app.py": HOISTABLE})
+    lines = invoke("check", "--format", output_format).output.splitlines()
+    assert "app.py:6:10: LL101 [*] [warning] `boto3.client()`" in lines[0]
+    assert any(line.startswith("app.py:7:5: LL109 [warning]") for line in lines)  # unsafe
+    assert (
+        lines[-1] == "[*] 1 fixable with --fix (1 hidden fix can be enabled with --unsafe-fixes)."
+    )
+    unsafe = invoke("check", "--format", output_format, "--unsafe-fixes").output.splitlines()
+    assert any(line.startswith("app.py:7:5: LL109 [*] [warning]") for line in unsafe)
+    assert unsafe[-1] == "[*] 2 fixable with --fix."
+
+
+def test_nothing_fixable_adds_no_line(project):
+    project({"app.py": GOOD.replace("return s3", "return s3.list_buckets(Bucket='b')")})
+    assert (
+        invoke("check", "--select", "LL106").output.splitlines()[-1].startswith("Found 1 finding")
+    )
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise"])
+def test_show_fixes_puts_the_diff_under_the_finding(project, output_format):
+    project({"app.py": HOISTABLE})
+    output = invoke("check", "--format", output_format, "--show-fixes").output
+    hoist = (
+        "  = help: Create `s3_client` once at module scope (safe fix)\n"
+        "    @@ -3,5 +3,7 @@\n"
+        "     \n"
+        '    +s3_client = boto3.client("s3")\n'
+        "    +\n"
+        "     \n"
+        "     def handler(event, context):\n"
+        '    -    s3 = boto3.client("s3")\n'
+        "    +    s3 = s3_client\n"
+    )
+    assert hoist in output
+    assert "  = help: Add `timeout=10` (unsafe fix)\n" in output
+    assert '    +    requests.get("https://x", timeout=10)\n' in output
+    assert output.index("LL101 [*]") < output.index(hoist) < output.index("LL109")
+    assert "@@" not in invoke("check", "--format", output_format).output
+    assert (project({}) / "app.py").read_text() == HOISTABLE  # shown, never written

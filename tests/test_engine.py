@@ -243,9 +243,50 @@ def test_named_file_is_checked_with_the_project_as_context(lint, tmp_path):
     result = run([Path("lib/store.py")], settings)
     assert rules_of(result) == [("LL101", "lib/store.py", 4)]
     assert result.files_checked == 1
-    assert rules_of(run([Path("app.py")], settings)) == []  # findings of named files only
+    # Findings of named files, and of functions whose handler path runs through one.
+    assert rules_of(run([Path("app.py")], settings)) == [("LL101", "lib/store.py", 4)]
+    assert rules_of(run([Path("lib/audit.py")], settings)) == [("LL101", "lib/store.py", 4)]
     settings.project_context = False
     assert rules_of(run([Path("lib/store.py")], settings)) == []
+
+
+def test_a_changed_handler_that_starts_calling_an_unchanged_helper_reports_the_helper(
+    lint, tmp_path
+):
+    from pathlib import Path
+
+    from lambdalint.config import Settings
+    from lambdalint.engine.run import run
+
+    lint(
+        {
+            "lambdalint.toml": "",
+            "app.py": "from helpers import upload\n\ndef handler(event, context):\n    return upload(event)\n",
+            "helpers.py": "import boto3\n\ndef upload(item):\n    boto3.client('s3').put_object(Body=item)\n\ndef unused():\n    boto3.client('sqs')\n",
+            "other.py": "import boto3\n\ndef handler(event, context):\n    return boto3.client('sns')\n",
+        }
+    )
+    settings = Settings(root=tmp_path, config_path=tmp_path / "lambdalint.toml", select=["LL101"])
+    result = run([Path("app.py")], settings)
+    assert rules_of(result) == [("LL101", "helpers.py", 4)]  # not unused(), not other.py
+    assert result.files_checked == 1
+
+    from lambdalint.engine.fix import FixRequest
+
+    helper = (tmp_path / "helpers.py").read_text()
+    fixing = run([Path("app.py")], settings, fixes=FixRequest("apply"))
+    assert rules_of(fixing) == [("LL101", "helpers.py", 4)] and fixing.fixed == 0
+    assert (tmp_path / "helpers.py").read_text() == helper  # only named files are written
+
+    # The helper's own suppressions still apply, and its unused ones are not reported.
+    (tmp_path / "helpers.py").write_text(
+        helper.replace(
+            "put_object(Body=item)", "put_object(Body=item)  # lambdalint: ignore[LL101]"
+        )
+        + "# lambdalint: ignore[LL101]\n"
+    )
+    settings.select = ["LL101", "LL002"]
+    assert rules_of(run([Path("app.py")], settings)) == []
 
 
 def test_without_a_project_root_named_files_are_read_alone(lint, tmp_path):
@@ -257,3 +298,63 @@ def test_without_a_project_root_named_files_are_read_alone(lint, tmp_path):
     lint(HELPER_CHAIN)  # no configuration, no git repository: no project to read
     result = run([Path("lib/store.py")], Settings(root=tmp_path, select=["LL101"]))
     assert rules_of(result) == []
+
+
+GLOBALS_TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.9
+    Timeout: 60
+Resources:
+"""
+GLOBALS_FUNCTION = """  {name}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        Api:
+          Type: Api
+          Properties:
+            Path: /{name}
+            Method: get
+"""
+
+
+def globals_template(*names: str, metadata: str = "") -> str:
+    functions = [GLOBALS_FUNCTION.format(name=name) for name in names]
+    functions[0] = functions[0].replace("    Type:", metadata + "    Type:", 1)
+    return GLOBALS_TEMPLATE + "".join(functions)
+
+
+def test_a_finding_on_a_shared_globals_line_is_reported_once_naming_the_functions(lint):
+    template = globals_template("Orders", "Users", "Billing")
+    result = lint({"template.yaml": template}, select=["LL202", "LL204"])
+    assert rules_of(result) == [("LL204", "template.yaml", 5), ("LL202", "template.yaml", 6)]
+    runtime, timeout = result.findings
+    assert runtime.message.endswith("(shared by Billing, Orders and Users)")
+    assert timeout.message.startswith("functions Billing, Orders and Users: timeout 60 s exceeds")
+    assert [r.where.line for r in timeout.related] == [14, 25, 36]  # each function's event
+
+
+def test_a_function_suppressed_on_a_shared_line_is_not_named(lint):
+    suppressed = "    Metadata:\n      lambdalint:\n        ignore: [LL204]\n"
+    template = globals_template("Orders", "Users", "Billing", metadata=suppressed)
+    result = lint({"template.yaml": template}, select=["LL204"])
+    assert [f.message.rpartition("(")[2] for f in result.findings] == [
+        "shared by Billing and Users)"
+    ]
+
+
+def test_different_messages_on_one_line_stay_apart(lint):
+    # An HTTP API waits 30 s, a REST API 29 s: the two timeout findings say different things.
+    template = globals_template("Orders", "Users").replace(
+        "Type: Api\n          Properties:\n            Path: /Users",
+        "Type: HttpApi\n          Properties:\n            Path: /Users",
+    )
+    result = lint({"template.yaml": template}, select=["LL202"])
+    assert sorted(f.message.split(":")[0] for f in result.findings) == [
+        "function Orders",
+        "function Users",
+    ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lambdalint.core.span import NodeRef
+import pytest
+
+from lambdalint.core.span import NodeRef, Span
 from lambdalint.frontends.python.parse import extract_facts, locate
 from lambdalint.frontends.python.positions import locate_fast
 
@@ -36,3 +38,57 @@ def test_fast_path_declines_other_kinds_and_mismatches():
     assert locate_fast(SOURCE, [NodeRef("app.py", "Return", 0)], facts) is None
     facts.calls.pop()
     assert locate_fast(SOURCE, [NodeRef("app.py", "Call", 0)], facts) is None
+
+
+ARGUMENTS = """import boto3
+
+
+def handler(event, context):
+    s3 = boto3.client(
+        "s3",
+        region_name="eu-west-1",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz",
+    )
+    s3.put_object(Bucket="orders-prod", Key=event["key"], Body=b"")
+    s3.download_file("orders-prod", event["key"], "/tmp/x")
+    session = boto3.Session(None, None, None, "us-east-2")
+    return session
+"""
+
+
+def test_argument_refs_resolve_to_the_argument_on_both_paths():
+    facts = extract_facts(ARGUMENTS, "app.py", "app")
+    put = next(c for c in facts.calls if c.operation == "put_object")
+    refs = [
+        NodeRef("app.py", "Call", 0, "region_name"),
+        NodeRef("app.py", "Call", put.index, "Bucket"),
+        NodeRef("app.py", "Call", put.index, "#0"),
+    ]
+    fast = locate_fast(ARGUMENTS, refs[:2], facts)
+    assert fast == locate(ARGUMENTS, refs[:2])
+    assert fast[refs[0]] == Span("app.py", 7, 9, 7, 32)
+    assert fast[refs[1]] == Span("app.py", 10, 19, 10, 39)
+    # No such argument: the fast path declines, libcst falls back to the whole call.
+    assert locate_fast(ARGUMENTS, refs[2:], facts) is None
+    assert locate(ARGUMENTS, refs[2:])[refs[2]] == Span("app.py", 10, 5, 10, 68)
+
+
+@pytest.mark.parametrize(
+    ("rule", "line", "column", "end_column"),
+    [
+        ("LL107", 7, 9, 32),  # region_name="eu-west-1", not the call's first line
+        ("LL108", 8, 9, 73),  # aws_secret_access_key="..."
+        ("LL106", 10, 19, 39),  # Bucket="orders-prod"
+        ("LL106", 11, 22, 35),  # the bucket passed by position
+    ],
+)
+def test_findings_about_one_argument_point_at_it(lint, rule, line, column, end_column):
+    result = lint({"app.py": ARGUMENTS}, select=[rule])
+    spans = {(f.span.line, f.span.column, f.span.end_column) for f in result.findings}
+    assert (line, column, end_column) in spans, result.findings
+    assert all(f.span.line == f.span.end_line for f in result.findings)
+
+
+def test_a_region_set_by_position_points_at_that_argument(lint):
+    result = lint({"app.py": ARGUMENTS}, select=["LL107"])
+    assert [(f.span.line, f.span.column) for f in result.findings] == [(7, 9), (12, 47)]

@@ -47,10 +47,11 @@ def test_stdin_text_is_reported_under_its_name_with_the_project_as_context(proje
         "--stdin-filename", "src/app.py", "--select", "LL101", stdin=PIPED, cwd=project
     )
     assert done.returncode == 1, done.stderr
-    assert done.stdout.splitlines()[0].startswith("src/app.py:5:12: LL101 [warning]")
+    assert done.stdout.splitlines()[0].startswith("src/app.py:5:12: LL101 [*] [warning]")
     assert "in handler app.run" in done.stdout
     assert "5 |     return boto3.client('s3').list_buckets()" in done.stdout  # the piped text
-    assert done.stdout.splitlines()[-1].endswith("in 1 file.")
+    assert done.stdout.splitlines()[-2].endswith("in 1 file.")
+    assert done.stdout.splitlines()[-1] == "[*] 1 fixable with --fix."
     assert (project / "src" / "app.py").read_text() == ON_DISK
 
 

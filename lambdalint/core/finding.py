@@ -48,6 +48,12 @@ class Fix:
     message: str
     applicability: str  # "safe", "unsafe" or "display-only"
     edits: tuple[Edit, ...]
+    # The change as a unified diff (hunks only), rendered by the engine when --show-fixes asks.
+    diff: str = ""
+
+    def applies(self, unsafe: bool) -> bool:
+        """Whether `--fix` applies it (`unsafe`: whether --unsafe-fixes was given)."""
+        return self.applicability == "safe" or (unsafe and self.applicability == "unsafe")
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ class RunResult:
     # The rules that ran (SARIF lists each one): set by the engine once fixing is done.
     rules: tuple[str, ...] = ()
     unmatched_baseline: int = 0  # baseline entries no finding matched any more
+    unsafe_fixes: bool = False  # --unsafe-fixes: `--fix` would apply unsafe fixes too
 
     @property
     def missing_paths(self) -> list[str]:

@@ -32,6 +32,9 @@ class NodeRef:
     path: str
     kind: str
     index: int
+    # For a finding about one argument of a Call: the keyword (`Bucket`) or `#N` for the N-th
+    # positional argument; the reference then resolves to that argument, not the whole call.
+    argument: str = ""
 
 
 class LineIndex:

@@ -18,7 +18,7 @@ import stat
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -27,7 +27,12 @@ from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.frontends.python.fix_tree import FixTree
-from lambdalint.frontends.python.parse import NodeLocator, PythonSyntaxError, parse_module
+from lambdalint.frontends.python.parse import (
+    NodeLocator,
+    PythonSyntaxError,
+    parse_module,
+    wanted_nodes,
+)
 from lambdalint.sources import SourceFile, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
@@ -40,9 +45,10 @@ class FixRequest:
 
     mode: str  # "apply", "diff" or "show"
     unsafe: bool = False
+    diffs: bool = False  # --show-fixes: render each fix's diff for the reporters
 
     def applies(self, fix: Fix) -> bool:
-        return fix.applicability == "safe" or (self.unsafe and fix.applicability == "unsafe")
+        return fix.applies(self.unsafe)
 
 
 @dataclass
@@ -59,8 +65,12 @@ class FixedRunResult(RunResult):
 class _NodeLocator(NodeLocator):
     """The engine's locator, also keeping the nodes that fix builders need."""
 
-    def __init__(self, wanted: set[tuple[str, int]], keep: set[tuple[str, int]]):
-        super().__init__(wanted)
+    def __init__(
+        self,
+        wanted: tuple[set[tuple[str, int]], set[tuple[int, str]]],
+        keep: set[tuple[str, int]],
+    ):
+        super().__init__(*wanted)
         self.keep = keep
         self.nodes: dict[tuple[str, int], cst.CSTNode] = {}
 
@@ -157,16 +167,16 @@ class FixSession:
         """Spans for the file's node references, and the fixes its rules offer, in one parse."""
         located = Located({}, {}, [])
         keep = {(f.where.kind, f.where.index) for _, f in fixable}
-        locator = _NodeLocator({(ref.kind, ref.index) for ref in refs}, keep)
+        locator = _NodeLocator(wanted_nodes(refs), keep)
         try:
             wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
         except PythonSyntaxError:
             return located
         wrapper.visit(locator)
         for ref in refs:
-            found = locator.found.get((ref.kind, ref.index))
-            if found is not None:
-                located.spans[ref] = Span(ref.path, *found)
+            span = locator.span(ref)
+            if span is not None:
+                located.spans[ref] = span
         tree = FixTree(path, text, wrapper)
         for index, finding in fixable:
             node = locator.nodes.get((finding.where.kind, finding.where.index))
@@ -313,6 +323,18 @@ def render_diff(states: list[FileText]) -> str:
     return "".join(chunks)
 
 
+def with_diff(session: FixSession, finding: Finding) -> Finding:
+    """The finding with its fix's diff rendered against the file as it is now (hunks only, one
+    line of context: it is printed under the finding, which names the file)."""
+    state = session.files.get(finding.path)
+    if finding.fix is None or state is None:
+        return finding
+    fixed = apply_edits(state.current, list(finding.fix.edits))
+    lines = difflib.unified_diff(_lines(state.current), _lines(fixed), n=1)
+    hunks = "".join(line for line in lines if not line.startswith(("---", "+++")))
+    return replace(finding, fix=replace(finding.fix, diff=hunks))
+
+
 def _lines(text: str) -> list[str]:
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
@@ -367,6 +389,7 @@ def finish(
         texts={**base.texts, **{s.source.display: s.current for s in changed if s.source.text}},
         files_fixed=sorted(state.source.display for state in changed),
         dropped=list(session.dropped),
+        unsafe_fixes=session.request.unsafe,
     )
     if session.request.mode == "diff":
         result.diff = render_diff(changed)
@@ -382,6 +405,8 @@ def finish(
                 {s.path for s in result.not_written if _reload(session, s.path)}
             )
     result.fixed = sum(session.applied[path] for path in result.files_fixed)
+    if session.request.diffs:
+        result.findings = [with_diff(session, finding) for finding in result.findings]
     return result
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lambdalint.api import CodeContext, LinkedFunction, ModuleFile, ProjectContext
+from lambdalint.api import CodeContext, FunctionKey, LinkedFunction, ModuleFile, ProjectContext
 from lambdalint.config import Settings
 from lambdalint.core.directive import Directive
 from lambdalint.core.finding import Finding, Fix, PassedOver, RunResult, Severity, Skipped
@@ -20,6 +20,7 @@ from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.discover import discover, with_units
 from lambdalint.engine.pool import map_files
+from lambdalint.engine.shared_lines import merge_shared_lines
 from lambdalint.engine.suppress import (
     apply_per_file_ignores,
     apply_suppressions,
@@ -193,11 +194,17 @@ def link(results: list[FileResult], plan: Plan) -> Linked:
 def check(
     linked: Linked, plan: Plan, reported: set[str], session: FixSession | None = None
 ) -> list[Finding]:
-    """Phases 4 to 8 over the linked project: the findings as reporters see them."""
+    """Phases 4 to 8 over the linked project: the findings as reporters see them (a line
+    several functions share is reported once, after suppression has judged each)."""
     findings = run_rules(linked, plan)
     findings = resolve_positions(findings, linked.results, session, plan.verbose, linked.inline)
-    findings = filter_findings(findings, plan.enabled, reported)
-    findings = suppress(findings, suppressions(linked.results, reported), plan)
+    through = on_named_paths(linked, reported)
+    findings = filter_findings(findings, plan.enabled, reported, through)
+    files = reported | {f.path for f in findings}
+    findings = suppress(findings, suppressions(linked.results, files), plan)
+    # Unused suppressions are reported for the named files only.
+    findings = [f for f in findings if f.rule != "LL002" or f.path in reported]
+    findings = merge_shared_lines(findings)
     findings = fingerprint(findings, linked.results, plan.settings.root, session)
     return sort_findings(findings)
 
@@ -220,10 +227,45 @@ def run_rules(linked: Linked, plan: Plan) -> list[Finding]:
 
 
 def filter_findings(
-    findings: list[Finding], enabled: set[str], reported: set[str]
+    findings: list[Finding],
+    enabled: set[str],
+    reported: set[str],
+    through: Callable[[Finding], bool] | None = None,
 ) -> list[Finding]:
-    """Phase 6: only enabled rules, only the files reported on (internal errors always)."""
-    return [f for f in findings if f.rule == "LL000" or (f.rule in enabled and f.path in reported)]
+    """Phase 6: only enabled rules, only the files reported on (internal errors always), and
+    in other files the findings `through` keeps: reported, never fixed (only named files are
+    written)."""
+    kept = [f for f in findings if f.rule == "LL000" or (f.rule in enabled and f.path in reported)]
+    if through is None:
+        return kept
+    return kept + [
+        replace(f, fix=None)
+        for f in findings
+        if f.rule in enabled and f.path not in reported and through(f)
+    ]
+
+
+def on_named_paths(linked: Linked, named: set[str]) -> Callable[[Finding], bool] | None:
+    """With files named (pre-commit, editors), a finding in another file is still reported when
+    it sits in a function whose handler path runs through a named file: a changed handler that
+    starts calling an unchanged helper is what makes the helper's finding new."""
+    project = linked.project
+    if project is None or len(named) == len(linked.results):
+        return None
+    functions = project.reached_through(named)
+    if not functions:
+        return None
+
+    def on_named_path(finding: Finding) -> bool:
+        module = project.modules.get(finding.path)
+        if module is None:
+            return False
+        prefix = module.facts.module + "."
+        if not finding.anchor.startswith(prefix):
+            return False
+        return FunctionKey(finding.path, finding.anchor[len(prefix) :]) in functions
+
+    return on_named_path
 
 
 def suppressions(results: list[FileResult], reported: set[str]) -> list[Directive]:
@@ -563,6 +605,10 @@ def resolve_positions(
         fixable = [
             (index, f) for index, f in enumerate(findings) if f.path == path and session.can_fix(f)
         ]
+        if not fixable:  # nothing to build a fix for: the cheap positions do
+            located = locate_fast(text, refs, facts.get(path))
+            spans.update(located if located is not None else locate(text, refs))
+            continue
         located = session.locate(path, text, refs, fixable)
         spans.update(located.spans)
         fixes.update(located.fixes)

@@ -29,3 +29,17 @@ def summary(result: RunResult) -> str:
         f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]} info) "
         f"in {plural(files, 'file')}.{not_found}"
     )
+
+
+def fix_summary(result: RunResult) -> list[str]:
+    """As ruff: how many findings `--fix` would fix, and how many more `--unsafe-fixes` would."""
+    fixes = [finding.fix for finding in result.findings if finding.fix is not None]
+    fixable = sum(fix.applies(result.unsafe_fixes) for fix in fixes)
+    hidden = sum(fix.applies(True) for fix in fixes) - fixable
+    more = ""
+    if hidden:
+        noun = "hidden fix" if hidden == 1 else "hidden fixes"
+        more = f" ({hidden} {noun} can be enabled with --unsafe-fixes)"
+    if fixable:
+        return [f"[*] {fixable} fixable with --fix{more}."]
+    return [f"No fixes available{more}."] if hidden else []

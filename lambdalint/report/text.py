@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lambdalint.core.finding import Finding, RunResult, Severity
-from lambdalint.report.concise import headline
-from lambdalint.report.summary import summary
+from lambdalint.report.concise import FIXABLE, fix_diff, headline
+from lambdalint.report.summary import fix_summary, summary
 
 BOLD, RED, YELLOW, BLUE, CYAN, DIM, RESET = (
     "\x1b[1m",
@@ -70,20 +70,24 @@ def render(result: RunResult, color: bool = False, quiet: bool = False) -> str:
     lines = _Lines(result.texts)
     output: list[str] = []
     for finding in result.findings:
-        head = headline(finding)
+        head = headline(finding, result.unsafe_fixes)
         if color:
             span = finding.span
             location = f"{span.path}:{span.line}:{span.column}:"
             severity = SEVERITY_COLOR[finding.severity] + str(finding.severity) + RESET
+            fixable = finding.fix is not None and finding.fix.applies(result.unsafe_fixes)
+            mark = f" {CYAN}{FIXABLE}{RESET}" if fixable else ""
             head = (
-                f"{BOLD}{location}{RESET} {BOLD}{RED}{finding.rule}{RESET} [{severity}] "
+                f"{BOLD}{location}{RESET} {BOLD}{RED}{finding.rule}{RESET}{mark} [{severity}] "
                 f"{finding.message}"
             )
         output.append(head)
         output.extend(frame(finding, lines, color))
+        output.extend(fix_diff(finding))
         output.append("")
     if quiet:
         return "".join(line + "\n" for line in output)
     closing = summary(result)
     output.append(f"{BOLD}{closing}{RESET}" if color else closing)
+    output.extend(fix_summary(result))
     return "\n".join(output) + "\n"

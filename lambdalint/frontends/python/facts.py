@@ -116,6 +116,15 @@ class CallFact:
             value = self.args[position]
         return value
 
+    def argument_key(self, position: int, name: str) -> str:
+        """Which written argument holds the parameter `argument` reads: its keyword, or `#N`
+        for the N-th positional one; "" when it cannot be told (a `*args` shifts positions)."""
+        if self.kwarg(name) is not None:
+            return name
+        if position < len(self.args) and not self.star_args:
+            return f"#{position}"
+        return ""
+
     def values(self) -> tuple[Value, ...]:
         return self.args + tuple(value for _, value in self.kwargs)
 

@@ -59,11 +59,40 @@ class NodeLocator(cst.CSTVisitor):
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, wanted: set[tuple[str, int]]):
+    def __init__(self, wanted: set[tuple[str, int]], arguments: set[tuple[int, str]] = frozenset()):
         self.wanted = wanted
         self.kinds = {kind for kind, _ in wanted}  # structural visitors name other node kinds
+        self.arguments = arguments  # (Call index, argument key) pairs, see NodeRef.argument
         self.counts: dict[str, int] = {}
         self.found: dict[tuple[str, int], tuple[int, int, int, int]] = {}
+        self.found_arguments: dict[tuple[int, str], tuple[int, int, int, int]] = {}
+
+    def span(self, ref: NodeRef) -> Span | None:
+        """Where the reference points: the node, or the argument it names when that was found."""
+        if ref.argument and (ref.index, ref.argument) in self.found_arguments:
+            return Span(ref.path, *self.found_arguments[(ref.index, ref.argument)])
+        found = self.found.get((ref.kind, ref.index))
+        return Span(ref.path, *found) if found is not None else None
+
+    def _range(self, start: cst.CSTNode, end: cst.CSTNode) -> tuple[int, int, int, int]:
+        first = self.get_metadata(PositionProvider, start).start
+        last = self.get_metadata(PositionProvider, end).end
+        return first.line, first.column + 1, last.line, last.column + 1
+
+    def _locate_arguments(self, call: cst.Call, index: int) -> None:
+        positional = [arg for arg in call.args if not arg.star and arg.keyword is None]
+        for wanted_index, key in self.arguments:
+            if wanted_index != index:
+                continue
+            if key.startswith("#"):
+                number = int(key[1:])
+                arg = positional[number] if number < len(positional) else None
+                start = arg.value if arg is not None else None
+            else:
+                arg = next((a for a in call.args if a.keyword and a.keyword.value == key), None)
+                start = arg.keyword if arg is not None else None
+            if arg is not None:
+                self.found_arguments[(index, key)] = self._range(start, arg.value)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         kind = type(node).__name__
@@ -80,19 +109,28 @@ class NodeLocator(cst.CSTVisitor):
                     position.end.line,
                     position.end.column + 1,
                 )
+                if self.arguments and isinstance(node, cst.Call):
+                    self._locate_arguments(node, index)
         return True
+
+
+def wanted_nodes(refs: Iterable[NodeRef]) -> tuple[set[tuple[str, int]], set[tuple[int, str]]]:
+    """What a NodeLocator looks for: (kind, index) of the nodes, (Call index, key) of arguments."""
+    refs = list(refs)
+    nodes = {(ref.kind, ref.index) for ref in refs}
+    arguments = {(ref.index, ref.argument) for ref in refs if ref.kind == "Call" and ref.argument}
+    return nodes, arguments
 
 
 def locate(text: str, refs: Iterable[NodeRef]) -> dict[NodeRef, Span]:
     """Spans for node references into one file. Parses again: only files with findings pay."""
     refs = list(refs)
-    wanted = {(ref.kind, ref.index) for ref in refs}
     wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
-    locator = NodeLocator(wanted)
+    locator = NodeLocator(*wanted_nodes(refs))
     wrapper.visit(locator)
     spans: dict[NodeRef, Span] = {}
     for ref in refs:
-        found = locator.found.get((ref.kind, ref.index))
-        if found is not None:
-            spans[ref] = Span(ref.path, *found)
+        span = locator.span(ref)
+        if span is not None:
+            spans[ref] = span
     return spans

@@ -1,5 +1,6 @@
-"""Positions of Call and FunctionDef nodes from CPython's own parser: no libcst import, several
-times cheaper than libcst's PositionProvider. Used first for findings; libcst is the fallback."""
+"""Positions of Call and FunctionDef nodes (and a call's arguments) from CPython's own parser:
+no libcst import, several times cheaper than libcst's PositionProvider. Used first for findings;
+libcst is the fallback."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ def locate_fast(text: str, refs: list[NodeRef], facts) -> dict[NodeRef, Span] | 
             node = calls[ref.index] if ref.index < len(calls) else None
             if node is None or not _same_callee(node, facts.calls[ref.index].text):
                 return None
+            if ref.argument:
+                node = _argument(node, ref.argument)
+                if node is None:
+                    return None
             spans[ref] = _ast_span(ref.path, lines, node)
         else:
             node = functions[ref.index] if ref.index < len(functions) else None
@@ -51,6 +56,15 @@ def locate_fast(text: str, refs: list[NodeRef], facts) -> dict[NodeRef, Span] | 
                 return None
             spans[ref] = span
     return spans
+
+
+def _argument(call: ast.Call, key: str):
+    """The keyword argument (`name=value`, as written) or the `#N`-th positional one."""
+    if key.startswith("#"):
+        positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+        number = int(key[1:])
+        return positional[number] if number < len(positional) else None
+    return next((keyword for keyword in call.keywords if keyword.arg == key), None)
 
 
 def _same_callee(node, text: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from lambdalint.api import ModuleFile
+from lambdalint.api import FunctionKey, ModuleFile
 from lambdalint.frontends.python.callgraph import CallGraph
 from lambdalint.frontends.python.facts import OBJECT, CallFact, Value, complete_call
 from lambdalint.frontends.python.handlers import declared_handlers, find_callbacks, find_handlers
@@ -29,6 +29,11 @@ class Project(ModuleIndex):
         self.callbacks = find_callbacks(self, self.handlers)
         self.graph = CallGraph(self)
         self.reach = self.graph.paths([*self.handlers, *(key for key, _ in self.callbacks)])
+
+    def reached_through(self, paths: set[str]) -> set[FunctionKey]:
+        """Functions on a handler path that runs through one of these files: the functions of
+        the files that a handler reaches, and every function they reach in turn."""
+        return set(self.graph.paths([key for key in self.reach if key.path in paths]))
 
 
 # -- factories in other modules -----------------------------------------------------------

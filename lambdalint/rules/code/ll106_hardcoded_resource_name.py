@@ -33,9 +33,9 @@ class HardcodedResourceName(CodeRule):
         if not in_function_code(ctx):
             return  # tests, deployment scripts, container apps
         for call in ctx.facts.calls:
-            for parameter, text in _hardcoded(call):
+            for parameter, text, argument in _hardcoded(call):
                 yield self.finding(
-                    ctx.call_ref(call.index),
+                    ctx.call_ref(call.index, argument),
                     f"`{call.text}` is given a hardcoded {parameter} ({text!r}); pass it in "
                     "an environment variable set by the template, so each stage and account "
                     "gets its own",
@@ -43,13 +43,14 @@ class HardcodedResourceName(CodeRule):
                 )
 
 
-def _hardcoded(call: CallFact) -> Iterator[tuple[str, str]]:
+def _hardcoded(call: CallFact) -> Iterator[tuple[str, str, str]]:
+    """(what is hardcoded, its text, the argument that holds it: see CallFact.argument_key)."""
     if call.sdk == "subresource" and call.receiver is not None and call.receiver.sdk == "resource":
         keyword = SUBRESOURCES.get((call.service, call.resource_kind))
         if keyword is not None:
             text = _text(call.argument(0, keyword))
             if text:
-                yield f"{call.resource_kind} name", text
+                yield f"{call.resource_kind} name", text, call.argument_key(0, keyword)
         return
     if not call.is_sdk_operation:
         return
@@ -60,14 +61,14 @@ def _hardcoded(call: CallFact) -> Iterator[tuple[str, str]]:
             continue
         if RESOURCE_PARAMETERS.get(key) == call.service or text.startswith("arn:"):
             reported.add(key)
-            yield f"`{key}`", text
+            yield f"`{key}`", text, key
         elif ACCOUNT_ID.match(text):
-            yield f"account id (`{key}`)", text
+            yield f"account id (`{key}`)", text, key
     position = POSITIONAL_BUCKET.get(call.operation) if call.service == "s3" else None
     if position is not None and "Bucket" not in reported and position < len(call.args):
         text = _text(call.args[position])
         if text:
-            yield "bucket name", text
+            yield "bucket name", text, call.argument_key(position, "")
 
 
 def _text(value: Value | None) -> str:

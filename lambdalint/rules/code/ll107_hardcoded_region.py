@@ -45,12 +45,12 @@ class HardcodedRegion(CodeRule):
         for call in ctx.facts.calls:
             if call.sdk not in REGION_POSITION or _custom_endpoint(call):
                 continue
-            region = _region(ctx, call)
+            region, argument = _region(ctx, call)
             if not region or region in pinned_regions().get(call.service, ()):
                 continue
             what = "session" if call.sdk == "session" else f"{call.service or 'SDK'} {call.sdk}"
             yield self.finding(
-                ctx.call_ref(call.index),
+                ctx.call_ref(call.index, argument),
                 f"`{call.text}` pins the {what} to region {region!r}; leave region_name out "
                 "(Lambda sets AWS_REGION to the function's region) or read it from the "
                 "environment",
@@ -67,15 +67,19 @@ def _custom_endpoint(call: CallFact) -> bool:
     return endpoint is not None and not (endpoint.kind == LITERAL and endpoint.literal is None)
 
 
-def _region(ctx: CodeContext, call: CallFact) -> str:
-    region = _literal_region(call.argument(REGION_POSITION[call.sdk], "region_name"))
+def _region(ctx: CodeContext, call: CallFact) -> tuple[str, str]:
+    """The literal region and the argument of `call` that sets it (`region_name`, or `config`
+    for a botocore Config built with one); ("", "") when there is none."""
+    position = REGION_POSITION[call.sdk]
+    region = _literal_region(call.argument(position, "region_name"))
     if region:
-        return region
+        return region, call.argument_key(position, "region_name")
     config = call.kwarg("config")
     created = ctx.call_at(config.origin) if config is not None and config.kind == OBJECT else None
     if created is not None and created.callee in CONFIGS:
-        return _literal_region(created.kwarg("region_name"))
-    return ""
+        region = _literal_region(created.kwarg("region_name"))
+        return region, "config" if region else ""
+    return "", ""
 
 
 def _literal_region(value: Value | None) -> str:

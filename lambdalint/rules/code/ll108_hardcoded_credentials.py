@@ -72,8 +72,11 @@ class HardcodedCredentials(CodeRule):
         for call in ctx.facts.calls:
             found = list(_credentials(call))
             if found:
-                what = " and ".join([", ".join(found[:-1]), found[-1]] if len(found) > 1 else found)
-                yield self.report(ctx.call_ref(call.index), what, ctx, call.func)
+                whats = [what for what, _ in found]
+                what = " and ".join([", ".join(whats[:-1]), whats[-1]] if len(whats) > 1 else whats)
+                # One credential: point at its argument; several: at the call that holds them.
+                argument = found[0][1] if len(found) == 1 else ""
+                yield self.report(ctx.call_ref(call.index, argument), what, ctx, call.func)
 
     def report(self, where: NodeRef, what: str, ctx: CodeContext, func: str) -> Finding:
         return self.finding(
@@ -85,16 +88,17 @@ class HardcodedCredentials(CodeRule):
         )
 
 
-def _credentials(call: CallFact) -> Iterator[str]:
+def _credentials(call: CallFact) -> Iterator[tuple[str, str]]:
+    """(what is written, the argument holding it: see CallFact.argument_key)."""
     positions = CREDENTIAL_POSITIONS.get(call.sdk, ())
     for number, (keyword, what) in enumerate(CREDENTIAL_KEYWORDS.items()):
         position = positions[number] if positions else 99
         if _secret(call.argument(position, keyword)):
-            yield what
+            yield what, call.argument_key(position, keyword)
     if call.callee.endswith(CONNECT_SUFFIXES) and not call.callee.startswith("@"):
         for keyword in PASSWORD_KEYWORDS:
             if _secret(call.kwarg(keyword)):
-                yield f"a database or cache password (`{keyword}=`)"
+                yield f"a database or cache password (`{keyword}=`)", keyword
 
 
 def _secret(value: Value | None) -> bool:
