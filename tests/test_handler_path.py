@@ -345,7 +345,7 @@ def test_template_method_dispatch_through_a_base_class_in_another_module(project
             "app.py": """
             from base import BaseHandler
 
-            class Handler(BaseHandler):
+            class Handler(BaseHandler[dict]):
                 def exec_main_proc(self):
                     pass
 
@@ -356,7 +356,11 @@ def test_template_method_dispatch_through_a_base_class_in_another_module(project
                 return Handler(event, context).main()
             """,
             "base.py": """
-            class BaseHandler:
+            from typing import Generic, TypeVar
+
+            T = TypeVar("T")
+
+            class BaseHandler(Generic[T]):
                 def __init__(self, event, context):
                     self.event = event
 

@@ -275,7 +275,10 @@ class FactExtractor(cst.CSTVisitor):
         self.scopes.append(Scope("class", qualname))
 
     def base_target(self, arg: cst.Arg) -> str:
-        dotted = dotted_name(arg.value) if arg.keyword is None else None
+        base = arg.value
+        if isinstance(base, cst.Subscript):
+            base = base.value  # a generic base: `CustomResource[Properties]`
+        dotted = dotted_name(base) if arg.keyword is None else None
         if not dotted:
             return ""
         local = self.lookup(dotted) if "." not in dotted else None
