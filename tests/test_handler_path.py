@@ -438,3 +438,23 @@ def test_a_decorator_injecting_a_third_parameter_keeps_the_handler(project):
         }
     )
     assert reached(p) == {"app.py:lambda_handler", "app.py:helper"}
+
+
+def test_a_class_defined_below_the_handler_is_followed(project):
+    p = project(
+        {
+            "app.py": """
+            def lambda_handler(event, context):
+                handler = Later(event, context)
+                return handler.handle_request()
+
+            class Later:
+                def __init__(self, event, context):
+                    self.event = event
+
+                def handle_request(self):
+                    pass
+            """
+        }
+    )
+    assert "app.py:Later.handle_request" in reached(p)
