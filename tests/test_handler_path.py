@@ -345,7 +345,7 @@ def test_template_method_dispatch_through_a_base_class_in_another_module(project
             "app.py": """
             from base import BaseHandler
 
-            class Handler(BaseHandler):
+            class Handler(BaseHandler[dict]):
                 def exec_main_proc(self):
                     pass
 
@@ -356,7 +356,11 @@ def test_template_method_dispatch_through_a_base_class_in_another_module(project
                 return Handler(event, context).main()
             """,
             "base.py": """
-            class BaseHandler:
+            from typing import Generic, TypeVar
+
+            T = TypeVar("T")
+
+            class BaseHandler(Generic[T]):
                 def __init__(self, event, context):
                     self.event = event
 
@@ -434,3 +438,23 @@ def test_a_decorator_injecting_a_third_parameter_keeps_the_handler(project):
         }
     )
     assert reached(p) == {"app.py:lambda_handler", "app.py:helper"}
+
+
+def test_a_class_defined_below_the_handler_is_followed(project):
+    p = project(
+        {
+            "app.py": """
+            def lambda_handler(event, context):
+                handler = Later(event, context)
+                return handler.handle_request()
+
+            class Later:
+                def __init__(self, event, context):
+                    self.event = event
+
+                def handle_request(self):
+                    pass
+            """
+        }
+    )
+    assert "app.py:Later.handle_request" in reached(p)

@@ -148,6 +148,7 @@ class FactExtractor(cst.CSTVisitor):
         # declares them `global`): module scope is complete before any invocation, so function
         # bodies see them whatever the order in the file. Evaluated on first use.
         self.module_bindings: dict[str, list[cst.BaseExpression]] = {}
+        self.module_classes: set[str] = set()  # declared before their `class` is reached
         self.resolving: set[str] = set()
 
     # -- scopes ---------------------------------------------------------------------------
@@ -275,7 +276,10 @@ class FactExtractor(cst.CSTVisitor):
         self.scopes.append(Scope("class", qualname))
 
     def base_target(self, arg: cst.Arg) -> str:
-        dotted = dotted_name(arg.value) if arg.keyword is None else None
+        base = arg.value
+        if isinstance(base, cst.Subscript):
+            base = base.value  # a generic base: `CustomResource[Properties]`
+        dotted = dotted_name(base) if arg.keyword is None else None
         if not dotted:
             return ""
         local = self.lookup(dotted) if "." not in dotted else None
@@ -469,7 +473,7 @@ class FactExtractor(cst.CSTVisitor):
         callee = self.named_callee(node)
         last = callee.rpartition(".")[2].lstrip("@")
         if callee.startswith("@"):
-            return callee if callee[1:] in self.facts.classes else ""
+            return callee if callee[1:] in self.module_classes else ""
         head = callee.lstrip(".").partition(".")[0]
         imported = callee.startswith(".") or any(
             target == head or target.startswith(head + ".")
@@ -794,6 +798,8 @@ class FactExtractor(cst.CSTVisitor):
                 name = statement.name.value
                 qualified = f"{scope.name}.{name}" if scope.name else name
                 scope.names[name] = Value(FUNCTION, name="@" + qualified)
+                if isinstance(statement, cst.ClassDef) and scope.kind == "module":
+                    self.module_classes.add(name)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # Origins were taken as node identities (a value is often seen before its call is
