@@ -75,3 +75,30 @@ def test_ll503_and_ll504_judge_a_shared_role_on_every_function(lint):
     }
     # Writer's usage is unknown and it shares Reader's role: nothing is judged unused.
     assert lint(files, select=["LL504"]).findings == []
+
+
+def test_project_findings_on_a_resource_follow_its_metadata_suppression(lint):
+    template = (
+        (CRUD / "template.yaml")
+        .read_text()
+        .replace(
+            "  Reader:\n    Type: AWS::Serverless::Function\n",
+            "  Reader:\n    Type: AWS::Serverless::Function\n"
+            "    Metadata:\n      lambdalint:\n        ignore: [LL504]\n",
+        )
+    )
+    files = {"template.yaml": template, "src/app.py": (CRUD / "src" / "app.py").read_text()}
+    assert "ignore: [LL504]" in template
+    assert lint(files, select=["LL504"]).findings == []
+
+
+def test_ll408_is_silent_when_the_code_provably_writes_elsewhere(lint):
+    good = _page_example("LL408", "good", 1)
+    assert lint(good, select=["LL408"]).findings == []
+    # The same code writing to the trigger bucket: the configuration's loop is real.
+    loops = good["src/app.py"].replace('os.environ["OUTPUT"]', 'os.environ["INPUT"]')
+    template = good["template.yaml"].replace(
+        "OUTPUT: !Ref Thumbnails", "OUTPUT: !Ref Thumbnails\n          INPUT: !Ref Uploads"
+    )
+    found = lint({"template.yaml": template, "src/app.py": loops}, select=["LL408"]).findings
+    assert len(found) == 1

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lambdalint.api import TemplateContext
+from lambdalint.api import LinkedFunction, ProjectContext, TemplateContext
 from lambdalint.core.finding import Severity
-from lambdalint.core.rule import all_rules
+from lambdalint.core.rule import ProjectRule, all_rules
 from lambdalint.core.span import Span
 from lambdalint.model import (
     UNKNOWN,
@@ -63,7 +63,11 @@ def queue(line=30, **fields) -> Queue:
 
 def check(rule_id: str, *functions: Function) -> list:
     template = Template(PATH, "cloudformation", functions=list(functions))
-    return list(all_rules()[rule_id]().check(TemplateContext(template, [template])))
+    rule = all_rules()[rule_id]()
+    if isinstance(rule, ProjectRule):  # LL408 reads the code too; here there is none
+        linked = [LinkedFunction(f, template, "", None) for f in functions]
+        return list(rule.check(ProjectContext(linked, None, [template])))
+    return list(rule.check(TemplateContext(template, [template])))
 
 
 def lines(findings) -> list[int]:

@@ -3,12 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lambdalint.api import TemplateContext
+from lambdalint.api import LinkedFunction, ProjectContext
 from lambdalint.core.finding import Finding, Related, Severity
-from lambdalint.core.rule import RuleMeta, TemplateRule, register
+from lambdalint.core.rule import ProjectRule, RuleMeta, register
 from lambdalint.core.span import Span
+from lambdalint.frontends.python.sdk_usage import handler_usage
 from lambdalint.model import Bucket, EventSource, Queue, Role, Statement, Table, Topic, Val
 from lambdalint.model.policy import action_matches, is_allow, known_strings, permissions
+from lambdalint.rules.cross.trigger_writes import reaches, writes
 from lambdalint.rules.events.sources import KIND_NAMES, event_span
 
 # The permission each trigger's loop needs: writing what the trigger reads.
@@ -31,8 +33,9 @@ WILDCARDS = ("*", "?")
 
 
 @register
-class RecursiveTrigger(TemplateRule):
-    """A function allowed to write to the very resource that triggers it."""
+class RecursiveTrigger(ProjectRule):
+    """A function allowed to write to the very resource that triggers it. A project rule:
+    when the function's code is known and provably writes elsewhere, there is no loop."""
 
     meta = RuleMeta(
         id="LL408",
@@ -42,8 +45,13 @@ class RecursiveTrigger(TemplateRule):
         "triggers it: a possible infinite loop.",
     )
 
-    def check(self, ctx: TemplateContext) -> Iterator[Finding]:
-        for function in ctx.template.functions:
+    def check(self, ctx: ProjectContext) -> Iterator[Finding]:
+        code = {id(linked.function): linked for linked in ctx.functions}
+        for template in ctx.templates:
+            yield from self._template(template.functions, code)
+
+    def _template(self, functions, code: dict[int, LinkedFunction]) -> Iterator[Finding]:
+        for function in functions:
             role = function.role
             if role is None:
                 continue
@@ -55,7 +63,7 @@ class RecursiveTrigger(TemplateRule):
                     continue  # an event filter may drop the function's own writes
 
                 grant = _grant(role, event)
-                if grant is None:
+                if grant is None or _code_writes_elsewhere(code.get(id(function)), event):
                     continue
                 yield self.finding(
                     grant,
@@ -67,6 +75,20 @@ class RecursiveTrigger(TemplateRule):
                     # The loop is the function's: suppress it there, wherever the grant sits.
                     anchor=function.anchor,
                 )
+
+
+def _code_writes_elsewhere(linked: LinkedFunction | None, event: EventSource) -> bool:
+    """The function's code is fully known and each of its writes of the trigger's kind
+    provably goes elsewhere: another resource, or an S3 key outside the notification's filter
+    (LL501 reports the writes that provably reach it)."""
+    if linked is None or linked.code is None:
+        return False
+    usage = handler_usage(linked.code)
+    if not usage.fully_resolved:
+        return False
+    return all(
+        reaches(linked.function, use, event) is False for use in usage.uses if writes(use, event)
+    )
 
 
 def _label(kind: type) -> str:
