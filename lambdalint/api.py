@@ -212,6 +212,12 @@ class ProjectContext:
     project: LinkedCode
     templates: list[Template] = field(default_factory=list)
     as_of: datetime.date = field(default_factory=datetime.date.today)
+    # Why a rule did not judge something it would have (`--verbose` prints them): a rule
+    # that stays silent on what it cannot know says so here, never by printing.
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, rule_id: str, text: str) -> None:
+        self.notes.append(f"{rule_id}: {text}")
 
     def modules(self) -> list[ModuleFile]:
         return list(self.project.modules.values())

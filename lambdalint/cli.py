@@ -223,6 +223,8 @@ def check(
     use_color = output_file is None and _use_color(color)
     _emit(_render(result, output_format, statistics, quiet, use_color), output_file, use_color)
     if verbose:
+        for note in result.notes:
+            click.echo(f"lambdalint: not judged: {note}", err=True)
         timings = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
         click.echo(f"lambdalint: {result.files_checked} files; {timings}", err=True)
 

@@ -67,3 +67,15 @@ def test_unresolved_resources_are_noted(project):
     assert result.exit_code == 0
     assert "<environment variable OUT>" in result.stdout
     assert "environment variable OUT" in result.stderr
+
+
+def test_check_verbose_says_why_ll503_and_ll504_stayed_silent(project):
+    app = project / "src" / "app.py"
+    app.write_text(app.read_text() + "\n\ndef other(event):\n    boto3.client(event['s']).go()\n")
+    app.write_text(app.read_text().replace("    return TABLE", "    other(event)\n    return TABLE"))
+    args = ["check", "--select", "LL503,LL504", "--isolated", "--no-cache", "--verbose", "."]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "not judged: LL503: Reader: SDK usage not fully resolved" in result.stderr
+    assert "not judged: LL504: the role of Reader: Reader's SDK usage" in result.stderr
+    assert "unknown service" in result.stderr

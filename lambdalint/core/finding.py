@@ -119,6 +119,8 @@ class RunResult:
     rules: tuple[str, ...] = ()
     unmatched_baseline: int = 0  # baseline entries no finding matched any more
     unsafe_fixes: bool = False  # --unsafe-fixes: `--fix` would apply unsafe fixes too
+    # Why rules stayed silent on something they would have judged (printed with --verbose).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def missing_paths(self) -> list[str]:

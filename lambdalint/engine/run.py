@@ -76,6 +76,7 @@ def run(
     with clock("rules"):
         findings = check(linked, plan, found.reported, session)
     result = summarise(found, results, findings, settings)
+    result.notes = sorted(set(linked.notes))
     if session is not None:
         with clock("fix"):
             result = fix(session, results, result, plan, found.reported)
@@ -176,6 +177,7 @@ class Linked:
     inline_errors: list[Finding] = field(default_factory=list)
     project: Project | None = None  # only when a rule reads code
     functions: list[LinkedFunction] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # project rules' notes on what they skipped
 
 
 def link(results: list[FileResult], plan: Plan) -> Linked:
@@ -222,6 +224,7 @@ def run_rules(linked: Linked, plan: Plan) -> list[Finding]:
         plan.project_rules,
         plan.settings,
         plan.verbose,
+        linked.notes,
     )
     return findings
 
@@ -523,11 +526,13 @@ def run_project_rules(
     rules: list[ProjectRule],
     settings: Settings,
     verbose: bool,
+    notes: list[str] | None = None,
 ) -> list[Finding]:
     if not rules or project is None:
         return []
     templates = templates_of(results)
     context = ProjectContext(functions, project, templates, settings.as_of or date.today())
+    context.notes = notes if notes is not None else []
     # A project rule reads the whole run: its crash is reported on the first template (or
     # module), the files it most likely concerns.
     where = templates[0].path if templates else next(iter(project.modules), ".")

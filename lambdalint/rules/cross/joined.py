@@ -82,3 +82,9 @@ def read_ref(module: ModuleFile, read: EnvRead) -> NodeRef:
 def environment_related(function: Function) -> Related:
     where = function.environment_span or function.span
     return Related(where, f"the environment of {function.logical_id}")
+
+
+def why_unknown(reasons: list[str]) -> str:
+    """The first reason something is not known, and how many more."""
+    more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+    return f"{reasons[0]}{more}" if reasons else "unknown"

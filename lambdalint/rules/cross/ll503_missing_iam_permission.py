@@ -7,7 +7,13 @@ from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import ProjectRule, RuleMeta, register
 from lambdalint.frontends.python.sdk_usage import handler_usage
 from lambdalint.model.policy import DENIED, permissions
-from lambdalint.rules.cross.joined import call_ref, code_anchor, role_related, with_code
+from lambdalint.rules.cross.joined import (
+    call_ref,
+    code_anchor,
+    role_related,
+    why_unknown,
+    with_code,
+)
 
 
 @register
@@ -28,7 +34,15 @@ class MissingIamPermission(ProjectRule):
             granted = permissions(linked.function.role)
             # Judged only when everything is known: every SDK call of the code (one unknown
             # call may be why the role looks the way it does) and every policy of the role.
-            if not usage.fully_resolved or not granted.complete:
+            name = linked.function.logical_id
+            if not usage.fully_resolved:
+                ctx.note(
+                    self.meta.id,
+                    f"{name}: SDK usage not fully resolved: {why_unknown(usage.unresolved)}",
+                )
+                continue
+            if not granted.complete:
+                ctx.note(self.meta.id, f"{name}: its role: {why_unknown(granted.unknown)}")
                 continue
             for use in usage.uses:
                 missing = [a for a in use.need.primary if granted.decide(a) == DENIED]

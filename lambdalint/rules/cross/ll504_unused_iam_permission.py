@@ -11,6 +11,7 @@ from lambdalint.least_privilege.statements import least_privilege
 from lambdalint.model import Role
 from lambdalint.model.policy import Grant, action_matches, permissions, platform_actions
 from lambdalint.model.sdk_actions import catalogue
+from lambdalint.rules.cross.joined import why_unknown
 
 
 @register
@@ -27,10 +28,15 @@ class UnusedIamPermission(ProjectRule):
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:
         for role, users in _roles(ctx.functions):
-            usages = _usages(users)
+            usages, unknown = _usages(users)
             granted = permissions(role)
-            if usages is None or not granted.complete:
-                continue  # some code is not known: anything may be used
+            names = ", ".join(linked.function.logical_id for linked in users)
+            if usages is None:  # some code is not known: anything may be used
+                ctx.note(self.meta.id, f"the role of {names}: {unknown}")
+                continue
+            if not granted.complete:
+                ctx.note(self.meta.id, f"the role of {names}: {why_unknown(granted.unknown)}")
+                continue
             used = set().union(
                 *(usage.used() for usage in usages),
                 *(platform_actions(linked.function) for linked in users),
@@ -73,18 +79,22 @@ def _roles(functions: list[LinkedFunction]) -> Iterator[tuple[Role, list[LinkedF
     yield from by_role.values()
 
 
-def _usages(users: list[LinkedFunction]) -> list[HandlerUsage] | None:
-    """The SDK usage of every function running with the role, or None when one is not fully
-    known (its code is not in the run, or calls something unresolved)."""
+def _usages(users: list[LinkedFunction]) -> tuple[list[HandlerUsage] | None, str]:
+    """The SDK usage of every function running with the role, or None and why when one is not
+    fully known (its code is not in the run, or calls something unresolved)."""
     usages = []
     for linked in users:
+        name = linked.function.logical_id
         if linked.code is None:
-            return None
+            return None, f"the code of {name} is not in the run"
         usage = handler_usage(linked.code)
         if not usage.fully_resolved:
-            return None
+            return (
+                None,
+                f"{name}'s SDK usage is not fully resolved: {why_unknown(usage.unresolved)}",
+            )
         usages.append(usage)
-    return usages
+    return usages, ""
 
 
 def _unused(grant: Grant, used: set[str]) -> list[str]:
