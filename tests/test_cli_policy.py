@@ -72,7 +72,9 @@ def test_unresolved_resources_are_noted(project):
 def test_check_verbose_says_why_ll503_and_ll504_stayed_silent(project):
     app = project / "src" / "app.py"
     app.write_text(app.read_text() + "\n\ndef other(event):\n    boto3.client(event['s']).go()\n")
-    app.write_text(app.read_text().replace("    return TABLE", "    other(event)\n    return TABLE"))
+    app.write_text(
+        app.read_text().replace("    return TABLE", "    other(event)\n    return TABLE")
+    )
     args = ["check", "--select", "LL503,LL504", "--isolated", "--no-cache", "--verbose", "."]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -179,3 +179,27 @@ def test_names_a_module_binds_without_def():
     more = _facts("from x import *\ndef __getattr__(name):\n    return name\n")
     assert more.structure["module_names"].star_import
     assert more.structure["module_names"].module_getattr
+
+
+def test_sdk_calls_the_analyzer_cannot_follow_leave_the_usage_unresolved():
+    from lambdalint.frontends.python.sdk_usage import handler_usage
+
+    handed_in = (
+        "import boto3\n"
+        "def post(client, connection, data):\n"
+        "    client.post_to_connection(ConnectionId=connection, Data=data)\n"
+        "def handler(event, context):\n"
+        "    post(boto3.client('apigatewaymanagementapi'), event['id'], b'')\n"
+        "    return event.get('body')\n"  # `.get` on the event is no SDK call
+    )
+    usage = handler_usage(_Code(_facts(handed_in), {"handler", "post"}))
+    assert usage.unresolved == [
+        "app.py: `client.post_to_connection()` may be an SDK call on an object not followed"
+    ]
+    library = (
+        "from aws_lambda_powertools.utilities import parameters\n"
+        "def handler(event, context):\n"
+        "    return parameters.get_parameter('/x')\n"
+    )
+    usage = handler_usage(_Code(_facts(library), {"handler"}))
+    assert "calls AWS itself" in usage.unresolved[0]

@@ -102,3 +102,36 @@ def test_ll408_is_silent_when_the_code_provably_writes_elsewhere(lint):
     )
     found = lint({"template.yaml": template, "src/app.py": loops}, select=["LL408"]).findings
     assert len(found) == 1
+
+
+def test_ll504_never_judges_what_services_use_for_the_function(lint):
+    template = (
+        (CRUD / "template.yaml")
+        .read_text()
+        .replace(
+            "      Policies:\n",
+            "      Policies:\n"
+            "        - Statement:\n"
+            "            - Effect: Allow\n"
+            "              Action: [iam:PassRole, kms:Decrypt, elasticfilesystem:ClientMount]\n"
+            "              Resource: '*'\n",
+        )
+    )
+    files = {"template.yaml": template, "src/app.py": (CRUD / "src" / "app.py").read_text()}
+    (finding,) = lint(files, select=["LL504"]).findings  # the CRUD template's, nothing else
+    assert "DynamoDBCrudPolicy" in finding.message
+
+
+def test_ll504_one_finding_for_a_policy_template_of_several_statements(lint):
+    template = (
+        (CRUD / "template.yaml")
+        .read_text()
+        .replace(
+            "        - DynamoDBCrudPolicy:\n            TableName: !Ref Orders\n",
+            "        - DynamoDBCrudPolicy:\n            TableName: !Ref Orders\n"
+            "        - AthenaQueryPolicy:\n            WorkGroupName: primary\n",
+        )
+    )
+    files = {"template.yaml": template, "src/app.py": (CRUD / "src" / "app.py").read_text()}
+    findings = lint(files, select=["LL504"]).findings
+    assert [f.span.line for f in findings] == [18, 20]

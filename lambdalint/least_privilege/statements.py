@@ -109,4 +109,4 @@ def _describe(value: Value | None) -> str:
         return f"environment variable {value.name}"
     if value.text is not None:
         return repr(value.text)
-    return f"a {value.kind} value"
+    return "a value the analyzer cannot resolve"

@@ -221,6 +221,18 @@ EXTENSION = (
     "secretsmanager:GetSecretValue",
     "kms:Decrypt",
 )
+# Mounting an EFS file system, and a durable function's checkpoints (the model holds neither
+# FileSystemConfigs nor DurableConfig).
+FILE_SYSTEM = (
+    "elasticfilesystem:ClientMount",
+    "elasticfilesystem:ClientWrite",
+    "elasticfilesystem:ClientRootAccess",
+)
+DURABLE = ("lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState")
+# Used by AWS services on the caller's behalf, whatever the code shows: a role passed to a
+# service (a dependent action of many API calls) and customer-managed KMS keys of the resources
+# the code reads and writes. A grant matching one of these is never judged unused.
+INDIRECT = ("iam:PassRole", "kms:*")
 # What the event source mapping's poller does with the function's role, by source kind.
 POLLERS = {
     "sqs": (
@@ -265,7 +277,7 @@ def platform_actions(function: Function) -> set[str]:
     """Actions the Lambda service performs with the function's role on its behalf: log
     delivery, traces, network interfaces, the extension's reads, event source pollers and
     failure sends. They count as used (LL504)."""
-    used = {*LOGS, *XRAY, *NETWORK, *EXTENSION}
+    used = {*LOGS, *XRAY, *NETWORK, *EXTENSION, *FILE_SYSTEM, *DURABLE}
     destinations = [function.dead_letter]
     if function.async_config is not None:
         destinations += [function.async_config.on_failure, function.async_config.on_success]
@@ -281,6 +293,14 @@ def platform_actions(function: Function) -> set[str]:
         else:
             used.update(SENDS.values())  # a destination of unknown kind may be any of them
     return used
+
+
+def maybe_used_indirectly(pattern: str) -> bool:
+    """A grant services may use on the function's behalf without a call in its code."""
+    return any(
+        action_matches(pattern, indirect) or action_matches(indirect, pattern)
+        for indirect in INDIRECT
+    )
 
 
 def _service_of(value: Any) -> str:

@@ -59,6 +59,15 @@ def resource_types(action: str) -> str | None:
     return catalogue().get(prefix, {}).get(name)
 
 
+@cache
+def sdk_operation_names() -> frozenset[str]:
+    """Every client method of the table's services, and the methods boto3 adds (S3 transfers,
+    `batch_writer`): names that, called on any object, may be an SDK call."""
+    names = {method for entry in _table().values() for method in entry["operations"]}
+    names.update(key.rsplit(".", 1)[1] for key in _exceptions())
+    return frozenset(names)
+
+
 def covered_services() -> list[str]:
     return list(_table())
 

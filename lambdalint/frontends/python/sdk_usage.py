@@ -17,14 +17,17 @@ from typing import Any, Protocol
 from lambdalint.frontends.python.facts import (
     ENV,
     LITERAL,
+    OBJECT,
+    PARAM,
     SDK_OPERATION,
     STATIC,
+    UNKNOWN,
     CallFact,
     ModuleFacts,
     Value,
 )
 from lambdalint.model import Function
-from lambdalint.model.sdk_actions import Need, needed, waiter_operation
+from lambdalint.model.sdk_actions import Need, needed, sdk_operation_names, waiter_operation
 
 # Keyword arguments that name a resource, with the service they name one for.
 RESOURCE_PARAMETERS = {
@@ -60,6 +63,31 @@ SUBRESOURCES = {
     ("s3", "ObjectSummary"): "bucket_name",
 }
 ACTION_CALLS = frozenset({SDK_OPERATION, "paginate", "wait"})
+# Objects the fact pass does not follow (a client handed in as a parameter, an attribute of
+# `self`, what an unresolved factory returns): a method named like an SDK operation called on
+# one may be an SDK call, so the usage is not fully known.
+UNFOLLOWED = frozenset({PARAM, UNKNOWN, OBJECT})
+# Libraries that call AWS APIs themselves (with the function's role): code importing one has
+# SDK usage the analyzer cannot see.
+AWS_CALLING_LIBRARIES = (
+    "aws_lambda_powertools.utilities.parameters",
+    "aws_lambda_powertools.utilities.idempotency",
+    "aws_lambda_powertools.utilities.feature_flags",
+    "aws_lambda_powertools.utilities.streaming",
+    "aws_secretsmanager_caching",
+    "awswrangler",
+    "aws_encryption_sdk",
+    "aurora_dsql",
+    "langchain_aws",
+    "opensearchpy",
+    "pynamodb",
+    "requests_aws4auth",
+    "aws_requests_auth",
+    "s3fs",
+    "sagemaker",
+    "smart_open",
+    "strands",
+)
 
 
 class Module(Protocol):
@@ -109,6 +137,9 @@ def handler_usage(code: Code) -> HandlerUsage:
     usage = HandlerUsage()
     for module in code.closure:
         facts = module.facts
+        library = next((t for t in facts.imports.values() if _calls_aws(t)), None)
+        if library is not None:
+            usage.unresolved.append(f"{facts.path}: imports {library}, which calls AWS itself")
         for call in facts.calls:
             if call.func and code.reach(facts, call.func) is None:
                 continue
@@ -116,19 +147,38 @@ def handler_usage(code: Code) -> HandlerUsage:
     return usage
 
 
+def _calls_aws(target: str) -> bool:
+    """An import target inside one of those libraries (`aurora_dsql_psycopg2` too)."""
+    return any(
+        target == library or target.startswith((library + ".", library + "_"))
+        for library in AWS_CALLING_LIBRARIES
+    )
+
+
 def _add(usage: HandlerUsage, facts: ModuleFacts, call: CallFact) -> None:
     path = facts.path
+    receiver = call.receiver
+    if (
+        not call.sdk
+        and receiver is not None
+        and receiver.kind in UNFOLLOWED
+        and call.method in sdk_operation_names()
+    ):
+        usage.unresolved.append(
+            f"{path}: `{call.text}` may be an SDK call on an object not followed"
+        )
+        return
     if call.sdk in ("client", "resource") and not call.service:
         usage.unresolved.append(f"{path}: an SDK {call.sdk} of unknown service ({call.text})")
         return
     if call.sdk not in ACTION_CALLS:
         return
     if not call.service:
-        usage.unresolved.append(f"{path}: `{call.text}()` on an SDK object of unknown service")
+        usage.unresolved.append(f"{path}: `{call.text}` on an SDK object of unknown service")
         return
     need = _need(call)
     if not need.known:
-        usage.unresolved.append(f"{path}: `{call.text}()`: {need.why}")
+        usage.unresolved.append(f"{path}: `{call.text}`: {need.why}")
     usage.uses.append(SdkUse(facts, call, need, resource_argument(call)))
 
 

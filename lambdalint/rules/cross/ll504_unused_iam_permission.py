@@ -9,7 +9,13 @@ from lambdalint.frontends.python.sdk_usage import HandlerUsage, handler_usage
 from lambdalint.least_privilege.formats import summary
 from lambdalint.least_privilege.statements import least_privilege
 from lambdalint.model import Role
-from lambdalint.model.policy import Grant, action_matches, permissions, platform_actions
+from lambdalint.model.policy import (
+    Grant,
+    action_matches,
+    maybe_used_indirectly,
+    permissions,
+    platform_actions,
+)
 from lambdalint.model.sdk_actions import catalogue
 from lambdalint.rules.cross.joined import why_unknown
 
@@ -41,10 +47,16 @@ class UnusedIamPermission(ProjectRule):
                 *(usage.used() for usage in usages),
                 *(platform_actions(linked.function) for linked in users),
             )
+            # One finding a statement as written: a SAM policy template's statements share it.
+            by_statement: dict[object, tuple[Grant, list[str]]] = {}
             for grant in granted.allows():
                 unused = _unused(grant, used)
                 if unused and grant.statement is not None:
-                    yield self._finding(grant, unused, users, usages)
+                    key = grant.statement.span or id(grant.statement)
+                    entry = by_statement.setdefault(key, (grant, []))
+                    entry[1].extend(a for a in unused if a not in entry[1])
+            for grant, unused in by_statement.values():
+                yield self._finding(grant, unused, users, usages)
 
     def _finding(
         self,
@@ -103,7 +115,9 @@ def _unused(grant: Grant, used: set[str]) -> list[str]:
     return [
         pattern
         for pattern in grant.actions
-        if not any(action_matches(pattern, action) for action in used) and grants_something(pattern)
+        if not any(action_matches(pattern, action) for action in used)
+        and grants_something(pattern)
+        and not maybe_used_indirectly(pattern)
     ]
 
 

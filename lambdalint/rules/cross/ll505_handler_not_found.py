@@ -26,9 +26,9 @@ class HandlerNotFound(ProjectRule):
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:
         analysed = [module.facts.path for module in ctx.modules()]
         for linked in ctx.functions:
-            if not linked.handler_file:
-                continue  # not a local Python directory: nothing to look in
             function = linked.function
+            if not linked.handler_file or not _python_handler(linked):
+                continue
             handler = function.handler.text() or ""
             where = function.handler.span or function.span
             if linked.code is None:
@@ -53,6 +53,17 @@ class HandlerNotFound(ProjectRule):
                     "first call",
                     anchor=function.anchor,
                 )
+
+
+# A wrapper script (the Lambda Web Adapter's `run.sh`) runs instead of a Python handler.
+WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
+
+
+def _python_handler(linked: LinkedFunction) -> bool:
+    """A handler the Python runtime resolves itself: local code, not inline (InlineCode wins
+    over CodeUri), no wrapper script."""
+    function = linked.function
+    return function.inline_code.is_missing and WRAPPER not in function.environment
 
 
 def _code_root(linked: LinkedFunction) -> str | None:
