@@ -135,3 +135,36 @@ def test_ll504_one_finding_for_a_policy_template_of_several_statements(lint):
     files = {"template.yaml": template, "src/app.py": (CRUD / "src" / "app.py").read_text()}
     findings = lint(files, select=["LL504"]).findings
     assert [f.span.line for f in findings] == [18, 20]
+
+
+def test_ll504_counts_what_called_services_do_with_the_role_and_skips_layers(lint):
+    template = (
+        (CRUD / "template.yaml")
+        .read_text()
+        .replace(
+            "        - DynamoDBCrudPolicy:\n            TableName: !Ref Orders\n",
+            "        - S3ReadPolicy:\n            BucketName: !Ref Images\n"
+            "        - Statement:\n"
+            "            - Effect: Allow\n"
+            "              Action: [rekognition:DetectLabels, dynamodb:GetItem]\n"
+            "              Resource: '*'\n",
+        )
+    )
+    app = (CRUD / "src" / "app.py").read_text() + (
+        "\n\ndef labels(key):\n"
+        "    return boto3.client('rekognition').detect_labels(Image={'S3Object': {'Name': key}})\n"
+    )
+    app = app.replace("    return TABLE", "    labels(event['key'])\n    return TABLE")
+    files = {"template.yaml": template, "src/app.py": app}
+    # Rekognition reads the image from S3 with the function's own permissions.
+    assert lint(files, select=["LL504"]).findings == []
+    crud = {
+        "template.yaml": (CRUD / "template.yaml")
+        .read_text()
+        .replace(
+            "      Runtime: python3.12\n",
+            "      Runtime: python3.12\n      Layers: [arn:aws:lambda:us-east-1:123456789012:layer:x:1]\n",
+        ),
+        "src/app.py": (CRUD / "src" / "app.py").read_text(),
+    }
+    assert lint(crud, select=["LL504"]).findings == []  # a layer's code may use the rest

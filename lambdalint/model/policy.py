@@ -295,6 +295,30 @@ def platform_actions(function: Function) -> set[str]:
     return used
 
 
+# Services that act on other services with the caller's own permissions (forward access
+# sessions): calling one may use these grants of the role without any call to them in the code.
+# Keyed by the IAM prefix of the called actions.
+FORWARDED = {
+    "athena": ("s3:*", "glue:*", "lakeformation:*"),
+    "rekognition": ("s3:*",),
+    "transcribe": ("s3:*",),
+    "textract": ("s3:*",),
+    "polly": ("s3:*",),
+    "comprehend": ("s3:*",),
+    "translate": ("s3:*",),
+    "bedrock": ("s3:*",),
+    "kendra": ("s3:*",),
+    "cloudformation": ("*",),  # creates the stack's resources as the caller
+    "ssm": ("*",),  # automations and Run Command without their own role
+}
+
+
+def forwarded(called: set[str]) -> set[str]:
+    """Patterns of what services the code calls may use with its role (FORWARDED)."""
+    prefixes = {action.split(":", 1)[0] for action in called}
+    return {pattern for prefix in prefixes for pattern in FORWARDED.get(prefix, ())}
+
+
 def maybe_used_indirectly(pattern: str) -> bool:
     """A grant services may use on the function's behalf without a call in its code."""
     return any(

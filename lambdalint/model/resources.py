@@ -161,6 +161,7 @@ class Function(Resource):
         None  # EventInvokeConfig / aws_lambda_function_event_invoke_config
     )
     recursive_loop: Val = MISSING_VAL  # "Allow" / "Terminate"
+    layers: Val = MISSING_VAL  # Layers: code (extensions, shared modules) outside the function's
     template_dir: str = ""  # the template's directory (display path) for resolving code_path
 
 

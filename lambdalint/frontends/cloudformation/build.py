@@ -407,6 +407,7 @@ class Builder:
         function.memory_size = self.val(props, "MemorySize")
         function.reserved_concurrency = self.val(props, "ReservedConcurrentExecutions")
         function.recursive_loop = self.val(props, "RecursiveLoop")
+        function.layers = self.val(props, "Layers")
         function.template_dir = posixpath.dirname(self.path)
         self.environment(function, props.get("Environment"))
         self.resolver.register_name("lambda", function.name, function)

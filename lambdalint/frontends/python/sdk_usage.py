@@ -76,7 +76,9 @@ AWS_CALLING_LIBRARIES = (
     "aws_lambda_powertools.utilities.streaming",
     "aws_secretsmanager_caching",
     "awswrangler",
+    "aws_durable_execution_sdk",
     "aws_encryption_sdk",
+    "botocore.auth",  # SigV4-signed HTTP to any service (OpenSearch, API Gateway...)
     "aurora_dsql",
     "langchain_aws",
     "opensearchpy",

@@ -12,6 +12,7 @@ from lambdalint.model import Role
 from lambdalint.model.policy import (
     Grant,
     action_matches,
+    forwarded,
     maybe_used_indirectly,
     permissions,
     platform_actions,
@@ -43,10 +44,9 @@ class UnusedIamPermission(ProjectRule):
             if not granted.complete:
                 ctx.note(self.meta.id, f"the role of {names}: {why_unknown(granted.unknown)}")
                 continue
-            used = set().union(
-                *(usage.used() for usage in usages),
-                *(platform_actions(linked.function) for linked in users),
-            )
+            called = set().union(*(usage.used() for usage in usages))
+            used = called | forwarded(called)
+            used.update(*(platform_actions(linked.function) for linked in users))
             # One finding a statement as written: a SAM policy template's statements share it.
             by_statement: dict[object, tuple[Grant, list[str]]] = {}
             for grant in granted.allows():
@@ -99,6 +99,8 @@ def _usages(users: list[LinkedFunction]) -> tuple[list[HandlerUsage] | None, str
         name = linked.function.logical_id
         if linked.code is None:
             return None, f"the code of {name} is not in the run"
+        if not linked.function.layers.is_missing:
+            return None, f"{name} has Layers, whose code (extensions, shared modules) is not read"
         usage = handler_usage(linked.code)
         if not usage.fully_resolved:
             return (
@@ -115,7 +117,7 @@ def _unused(grant: Grant, used: set[str]) -> list[str]:
     return [
         pattern
         for pattern in grant.actions
-        if not any(action_matches(pattern, action) for action in used)
+        if not any(action_matches(pattern, a) or action_matches(a, pattern) for a in used)
         and grants_something(pattern)
         and not maybe_used_indirectly(pattern)
     ]
