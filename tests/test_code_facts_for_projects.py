@@ -203,3 +203,19 @@ def test_sdk_calls_the_analyzer_cannot_follow_leave_the_usage_unresolved():
     )
     usage = handler_usage(_Code(_facts(library), {"handler"}))
     assert "calls AWS itself" in usage.unresolved[0]
+
+
+def test_presigned_urls_need_the_operation_they_sign():
+    from lambdalint.frontends.python.sdk_usage import handler_usage
+
+    source = (
+        "import boto3\n"
+        "s3 = boto3.client('s3')\n"
+        "def handler(event, context):\n"
+        "    get = s3.generate_presigned_url('get_object', Params={'Bucket': 'b', 'Key': 'k'})\n"
+        "    put = s3.generate_presigned_post('b', 'k')\n"
+        "    return get, put\n"
+    )
+    usage = handler_usage(_Code(_facts(source), {"handler"}))
+    assert usage.fully_resolved
+    assert usage.primary() == {"s3:GetObject", "s3:PutObject"}

@@ -227,6 +227,8 @@ FILE_SYSTEM = (
     "elasticfilesystem:ClientMount",
     "elasticfilesystem:ClientWrite",
     "elasticfilesystem:ClientRootAccess",
+    "s3files:ClientMount",
+    "s3files:ClientWrite",
 )
 DURABLE = ("lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState")
 # Used by AWS services on the caller's behalf, whatever the code shows: a role passed to a

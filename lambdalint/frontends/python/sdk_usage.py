@@ -63,6 +63,7 @@ SUBRESOURCES = {
     ("s3", "ObjectSummary"): "bucket_name",
 }
 ACTION_CALLS = frozenset({SDK_OPERATION, "paginate", "wait"})
+PRESIGNERS = frozenset({"generate_presigned_url", "generate_presigned_post"})
 # Objects the fact pass does not follow (a client handed in as a parameter, an attribute of
 # `self`, what an unresolved factory returns): a method named like an SDK operation called on
 # one may be an SDK call, so the usage is not fully known.
@@ -160,6 +161,9 @@ def _calls_aws(target: str) -> bool:
 def _add(usage: HandlerUsage, facts: ModuleFacts, call: CallFact) -> None:
     path = facts.path
     receiver = call.receiver
+    if receiver is not None and receiver.sdk == "client" and call.method in PRESIGNERS:
+        _presigned(usage, facts, call)
+        return
     if (
         not call.sdk
         and receiver is not None
@@ -181,6 +185,28 @@ def _add(usage: HandlerUsage, facts: ModuleFacts, call: CallFact) -> None:
     need = _need(call)
     if not need.known:
         usage.unresolved.append(f"{path}: `{call.text}`: {need.why}")
+    usage.uses.append(SdkUse(facts, call, need, resource_argument(call)))
+
+
+def _presigned(usage: HandlerUsage, facts: ModuleFacts, call: CallFact) -> None:
+    """A presigned URL is used with the function's own credentials: the operation it signs
+    needs the function's permission (`generate_presigned_post` signs an S3 upload). The fact
+    pass leaves such helpers out of the SDK model: the service is the client's."""
+    service = call.receiver.service if call.receiver is not None else ""
+    if not service:
+        usage.unresolved.append(f"{facts.path}: `{call.text}` of an SDK client of unknown service")
+        return
+    if call.method == "generate_presigned_post":
+        operation = "put_object"
+    else:
+        method = call.argument(0, "ClientMethod")
+        operation = method.text if method is not None else None
+    if not operation:
+        usage.unresolved.append(f"{facts.path}: `{call.text}` signs an operation not known")
+        return
+    need = needed(service, operation)
+    if not need.known:
+        usage.unresolved.append(f"{facts.path}: `{call.text}`: {need.why}")
     usage.uses.append(SdkUse(facts, call, need, resource_argument(call)))
 
 
