@@ -138,6 +138,12 @@ class _Code:
     def reach(self, module, func):
         return func if func in self.reached else None
 
+    def calls(self):
+        for module in self.closure:
+            for call in module.facts.calls:
+                if not call.func or self.reach(module.facts, call.func):
+                    yield module, call
+
 
 def test_a_handlers_sdk_usage_and_its_actions():
     from lambdalint.frontends.python.sdk_usage import handler_usage

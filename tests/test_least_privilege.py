@@ -31,6 +31,11 @@ class _Code:
     def reach(self, module, func):
         return func
 
+    def calls(self):
+        for module in self.closure:
+            for call in module.facts.calls:
+                yield module, call
+
 
 def _policy(template_text: str, source: str, name: str = "Reader"):
     template, findings = load_template(template_text, "template.yaml")

@@ -11,6 +11,7 @@ compare code with policies judge nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -102,7 +103,7 @@ class Code(Protocol):
 
     closure: tuple[Module, ...]
 
-    def reach(self, module: ModuleFacts, func: str) -> object | None: ...
+    def calls(self) -> Iterator[tuple[Module, CallFact]]: ...
 
 
 @dataclass(frozen=True)
@@ -139,14 +140,13 @@ class HandlerUsage:
 def handler_usage(code: Code) -> HandlerUsage:
     usage = HandlerUsage()
     for module in code.closure:
-        facts = module.facts
-        library = next((t for t in facts.imports.values() if _calls_aws(t)), None)
+        library = next((t for t in module.facts.imports.values() if _calls_aws(t)), None)
         if library is not None:
-            usage.unresolved.append(f"{facts.path}: imports {library}, which calls AWS itself")
-        for call in facts.calls:
-            if call.func and code.reach(facts, call.func) is None:
-                continue
-            _add(usage, facts, call)
+            usage.unresolved.append(
+                f"{module.facts.path}: imports {library}, which calls AWS itself"
+            )
+    for module, call in code.calls():
+        _add(usage, module.facts, call)
     return usage
 
 
