@@ -27,6 +27,8 @@ def handler(event, context):
     if "H" in os.environ:
         h = os.environ["H"]
     return environ["I"]
+if __name__ == "__main__":
+    print(os.environ["LOCAL_ONLY"])
 """
 
 

@@ -9,6 +9,7 @@ import libcst as cst
 
 from lambdalint.frontends.python.extract import FactExtractor, dotted_name
 from lambdalint.frontends.python.structure_facts.env_reads import NAME, EnvRead, EnvReads
+from lambdalint.frontends.python.visitors.env_writes import is_main_test
 
 GETTERS = frozenset({"os.getenv", "os.environ.get"})
 # Exceptions a `try:` may catch around `os.environ["X"]` that make the read guarded.
@@ -25,11 +26,23 @@ class EnvReadsVisitor(cst.CSTVisitor):
         self.fallbacks: dict[int, str | None] = {}  # id of a getter call -> its `or` fallback
         self.used_at_once: set[int] = set()  # ids of getter calls used directly
         self.guards: list[bool] = []  # enclosing `try:` bodies: does each catch KeyError?
+        self.main_ifs: list[bool] = []  # enclosing `if` bodies: is each `__name__ == "__main__"`?
 
     def _func(self) -> str:
         return self.core.current_function() if self.core.scope.kind == "function" else ""
 
     # -- context --------------------------------------------------------------------------
+
+    def visit_If_body(self, node: cst.If) -> None:
+        # Code under `if __name__ == "__main__":` never runs in Lambda: its reads do not count.
+        self.main_ifs.append(self.core.scope.kind == "module" and is_main_test(node.test))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self.main_ifs.pop()
+
+    def _record(self, read: EnvRead) -> None:
+        if not any(self.main_ifs):
+            self.facts.reads.append(read)
 
     def visit_Try_body(self, node: cst.Try) -> None:
         self.guards.append(any(_catches_key_error(handler) for handler in node.handlers))
@@ -78,9 +91,7 @@ class EnvReadsVisitor(cst.CSTVisitor):
         name = self._name(node.slice[0].slice.value)
         if name:
             unguarded = not any(self.guards)
-            self.facts.reads.append(
-                EnvRead("Subscript", self.subscript_index, self._func(), name, unguarded)
-            )
+            self._record(EnvRead("Subscript", self.subscript_index, self._func(), name, unguarded))
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = self.core.resolve(dotted_name(node.func) or "")
@@ -94,15 +105,15 @@ class EnvReadsVisitor(cst.CSTVisitor):
         index, func = self.core.call_index, self._func()
         if len(node.args) > 1:
             default = self.core.evaluate(node.args[1].value).text
-            self.facts.reads.append(EnvRead("Call", index, func, name, False, default, True))
+            self._record(EnvRead("Call", index, func, name, False, default, True))
         elif id(node) in self.fallbacks:
             default = self.fallbacks[id(node)]
-            self.facts.reads.append(EnvRead("Call", index, func, name, False, default, True))
+            self._record(EnvRead("Call", index, func, name, False, default, True))
         else:
             # Parents are visited first: whether the None it may return is used at once
             # (`os.getenv("X").split()`, `int(os.getenv("X"))`) is already known.
             unguarded = id(node) in self.used_at_once
-            self.facts.reads.append(EnvRead("Call", index, func, name, unguarded))
+            self._record(EnvRead("Call", index, func, name, unguarded))
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ class EnvWritesVisitor(cst.CSTVisitor):
     # -- `if __name__ == "__main__":` -----------------------------------------------------
 
     def visit_If_body(self, node: cst.If) -> None:
-        is_main = self.core.scope.kind == "module" and _is_main_test(node.test)
+        is_main = self.core.scope.kind == "module" and is_main_test(node.test)
         self.main_ifs.append(is_main)
         self.main_depth += is_main
 
@@ -129,7 +129,7 @@ class EnvWritesVisitor(cst.CSTVisitor):
         return value.literal if isinstance(value.literal, str) else ""
 
 
-def _is_main_test(test: cst.BaseExpression) -> bool:
+def is_main_test(test: cst.BaseExpression) -> bool:
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return False
     sides = [test.left, test.comparisons[0].comparator]
