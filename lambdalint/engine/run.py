@@ -76,11 +76,11 @@ def run(
     with clock("rules"):
         findings = check(linked, plan, found.reported, session)
     result = summarise(found, results, findings, settings)
-    result.notes = sorted(set(linked.notes))
     if session is not None:
         with clock("fix"):
             result = fix(session, results, result, plan, found.reported)
     result.rules = tuple(sorted(plan.enabled))
+    result.notes = sorted(set(linked.notes))  # from the first pass: fixes re-run the rules
     if baseline is not None:
         from lambdalint.engine.baseline import subtract
 
