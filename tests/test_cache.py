@@ -20,6 +20,18 @@ def test_facts_round_trip_equal():
     assert decode(json.loads(json.dumps(encode(value)))) == value
 
 
+def test_facts_of_a_batch_handler_round_trip():
+    """Batch-error facts index record arguments by call number: such facts are cached too."""
+    text = (
+        "def process(records):\n    pass\n\n"
+        "def handler(event, context):\n"
+        "    process(event['Records'])\n"
+    )
+    facts = extract_facts(text, "app.py", "app")
+    assert any(getattr(s, "record_args", None) for s in facts.structure.values())
+    assert decode(json.loads(json.dumps(encode(facts)))) == facts
+
+
 def test_cache_put_get_and_gitignore(tmp_path):
     cache = Cache(tmp_path)
     key = cache_key("app.py", b"x = 1\n")

@@ -91,9 +91,10 @@ def encode(value: Any) -> Any:
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise TypeError("only string keys are cached")
-        return {"~m": {k: encode(v) for k, v in value.items()}}
+        if all(isinstance(k, str) for k in value):
+            return {"~m": {k: encode(v) for k, v in value.items()}}
+        # Facts index some tables by call number (`record_args`); JSON keys are strings only.
+        return {"~k": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, Path):
         return {"~p": str(value)}
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -122,6 +123,8 @@ def decode(value: Any) -> Any:
         return {decode(v) for v in value["~s"]}
     if "~m" in value:
         return {k: decode(v) for k, v in value["~m"].items()}
+    if "~k" in value:
+        return {decode(k): decode(v) for k, v in value["~k"]}
     if "~p" in value:
         return Path(value["~p"])
     raise TypeError("unknown cache entry")
