@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from lambdalint import __version__
-from lambdalint.report import FORMATS
+from lambdalint.report import FORMATS, HUMAN
 from lambdalint.report.summary import plural
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -175,14 +175,20 @@ def check(
     show_fixes = show_fixes or statistics or output_format == "sarif"
     fixes = _fix_request(apply_fixes, unsafe_fixes, show_diff, show_fixes, diffs)
     try:
-        result = run(
-            targets,
-            settings,
-            verbose=verbose,
-            fixes=fixes or _marks(output_format),
-            overlay=overlay,
-            baseline=accepted,
-        )
+        bar = _progress_bar(output_format in HUMAN and not statistics, quiet)
+        try:
+            result = run(
+                targets,
+                settings,
+                verbose=verbose,
+                fixes=fixes or _marks(output_format),
+                overlay=overlay,
+                baseline=accepted,
+                progress=bar,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 2
         if verbose:
             raise
@@ -297,6 +303,14 @@ def _read_baseline(path: Path):
     except BaselineError as exc:
         click.echo(f"lambdalint: error: --baseline: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+
+
+def _progress_bar(human_format: bool, quiet: bool):
+    """A bar on stderr for long runs on a terminal; None where it must not show."""
+    from lambdalint.report.progress import ProgressBar, wanted
+
+    stream = sys.stderr
+    return ProgressBar(stream) if wanted(human_format, quiet, stream, os.environ) else None
 
 
 def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool, diffs: bool = False):

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from lambdalint.engine.linking import InlineModule
     from lambdalint.frontends.python.project import Project
 
+# Told (files done, files in all) as the per-file phase goes: the CLI's progress bar.
+Progress = Callable[[int, int], None]
+
 
 def instantiate(settings: Settings, enabled: set[str]) -> list[Rule]:
     rules = all_rules()
@@ -54,10 +57,12 @@ def run(
     *,
     overlay: Mapping[Path, str] | None = None,
     baseline: Counter[str] | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Lint `paths`. With `fixes`, rules also offer fixes, which are applied (in memory, then
     written or diffed) as the request says; the findings returned are those that remain, less
-    those a `baseline` (fingerprints counted, engine/baseline.py) accepted.
+    those a `baseline` (fingerprints counted, engine/baseline.py) accepted. `progress(done,
+    total)` is told how far the per-file phase is, for a progress bar.
 
     `overlay` maps file paths to texts held in memory (an editor's unsaved buffer, standard
     input): those texts are read instead of the files on disk, which need not exist, for
@@ -69,7 +74,7 @@ def run(
     with clock("discover"):
         found = discover_sources(paths, settings, _absolute(overlay))
     with clock("analyse"):
-        results = analyse(found.sources, plan)
+        results = analyse(found.sources, plan, progress)
     with clock("link"):
         linked = link(results, plan)
     session = _fix_session(fixes, plan)
@@ -159,11 +164,13 @@ def discover_sources(paths: list[Path], settings: Settings, overlay: Overlay) ->
     return Discovered(sources, skipped, reported)
 
 
-def analyse(sources: list[SourceFile], plan: Plan) -> list[FileResult]:
+def analyse(
+    sources: list[SourceFile], plan: Plan, progress: Progress | None = None
+) -> list[FileResult]:
     """Phase 2: every file through its frontend (cache, then the worker pool)."""
     settings = plan.settings
     cache_root = str(settings.root) if settings.cache else None
-    return analyse_files(sources, settings.max_file_size, plan.parse_python, cache_root)
+    return analyse_files(sources, settings.max_file_size, plan.parse_python, cache_root, progress)
 
 
 @dataclass
@@ -407,7 +414,11 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
 
 
 def analyse_files(
-    sources: list[SourceFile], max_size: int, parse_python: bool, cache_root: str | None
+    sources: list[SourceFile],
+    max_size: int,
+    parse_python: bool,
+    cache_root: str | None,
+    progress: Progress | None = None,
 ) -> list[FileResult]:
     """Per-file results in the order of `sources`: cache hits read here, the rest in the pool
     (starting worker processes only pays when something must be parsed), the files of an
@@ -419,7 +430,18 @@ def analyse_files(
             if cached is not None:
                 found[source.display] = cached
     work = work_items([source for source in sources if source.display not in found])
-    for results in map_files(analyse_work, work, max_size, parse_python, cache_root):
+    counter = None
+    if progress is not None:
+        done = len(found)
+
+        def counter(results: list[FileResult]) -> None:
+            nonlocal done
+            done += len(results)
+            progress(done, len(sources))
+
+        progress(done, len(sources))
+    analysed = map_files(analyse_work, work, max_size, parse_python, cache_root, done=counter)
+    for results in analysed:
         found.update((result.source.display, result) for result in results)
     return [found[source.display] for source in sources]
 
