@@ -112,7 +112,8 @@ def sarif_schema() -> dict:
 
 @pytest.fixture
 def every_family(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project with findings from every rule family (tool, code, config, iam, events)."""
+    """A project with findings from every rule family (tool, code, config, iam, events, and the
+    project rules that read code and template together)."""
     root = tmp_path / "repo"
     shutil.copytree(FIXTURES / "every_family", root)
     (root / ".git").mkdir()
@@ -131,7 +132,7 @@ def test_sarif_with_every_rule_family_validates_against_the_official_schema(ever
     jsonschema.validate(log, sarif_schema())
     run = log["runs"][0]
     families = {result["ruleId"][:3] for result in run["results"]}
-    assert families == {"LL0", "LL1", "LL2", "LL3", "LL4"}
+    assert families == {"LL0", "LL1", "LL2", "LL3", "LL4", "LL5"}
     rules = run["tool"]["driver"]["rules"]
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -165,11 +166,11 @@ def test_sarif_results_locate_relative_to_the_repository_root(every_family, monk
     ll101 = next(r for r in run["results"] if r["ruleId"] == "LL101")
     location = ll101["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "app.py", "uriBaseId": "%SRCROOT%"}
-    assert location["region"] == {"startLine": 5, "startColumn": 10, "endLine": 5, "endColumn": 28}
+    assert location["region"] == {"startLine": 7, "startColumn": 10, "endLine": 7, "endColumn": 28}
     assert ll101["level"] == "warning"
     related = ll101["relatedLocations"][0]
     assert related["message"]["text"] == "handler app.handler"
-    assert related["physicalLocation"]["region"]["startLine"] == 4
+    assert related["physicalLocation"]["region"]["startLine"] == 6
 
 
 def test_sarif_carries_the_fix_as_replacements(every_family):
@@ -241,7 +242,7 @@ def test_gitlab_report_has_the_keys_gitlab_requires(every_family, monkeypatch):
         assert isinstance(issue["location"]["lines"]["begin"], int)
         assert not issue["location"]["path"].startswith(("/", ".."))
     ll101 = next(i for i in issues if i["check_name"] == "LL101")
-    assert ll101["location"] == {"path": "app.py", "lines": {"begin": 5, "end": 5}}
+    assert ll101["location"] == {"path": "app.py", "lines": {"begin": 7, "end": 7}}
     assert ll101["severity"] == "major"
     assert {i["severity"] for i in issues if i["check_name"] == "LL301"} == {"critical"}
 
