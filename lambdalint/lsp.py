@@ -21,6 +21,7 @@ from pygls.protocol import default_converter
 from pygls.uris import to_fs_path
 
 from lambdalint import __version__
+from lambdalint.config import ConfigError
 from lambdalint.core.finding import Finding
 from lambdalint.core.rule import all_rules
 from lambdalint.core.span import LineIndex
@@ -119,6 +120,7 @@ class LambdalintServer(LanguageServer):
         self.versions: dict[str, int | None] = {}  # the buffer versions the last lint read
         self.lock = asyncio.Lock()
         self.timer: asyncio.TimerHandle | None = None
+        self.told: str | None = None  # the last message shown, not repeated on every keystroke
 
     def open_buffers(self) -> dict[str, tuple[Path, str]]:
         buffers = {}
@@ -148,6 +150,10 @@ class LambdalintServer(LanguageServer):
                 lint = await asyncio.to_thread(
                     lint_buffers, {path: text for path, text in buffers.values()}
                 )
+            except ConfigError as exc:
+                # The user must see this one: until the configuration is fixed nothing is linted.
+                self.tell(types.MessageType.Error, f"lambdalint: {exc}")
+                return
             except Exception as exc:  # noqa: BLE001 - a failed lint must not stop the server
                 LOG.exception("lint failed")
                 self.window_log_message(
@@ -156,6 +162,7 @@ class LambdalintServer(LanguageServer):
                     )
                 )
                 return
+            self.told = None
             for uri, (path, text) in buffers.items():
                 if uri not in self.workspace.text_documents:
                     continue  # closed while it was being linted
@@ -172,6 +179,11 @@ class LambdalintServer(LanguageServer):
                         uri=uri, diagnostics=linted.diagnostics, version=versions.get(uri)
                     )
                 )
+
+    def tell(self, kind: types.MessageType, message: str) -> None:
+        if message != self.told:
+            self.told = message
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
     def forget(self, uri: str) -> None:
         self.linted.pop(uri, None)

@@ -46,11 +46,16 @@ class Editor:
         self.count: dict[str, int] = {}
         self.texts: dict[str, str] = {}
         self.versions: dict[str, int] = {}
+        self.messages: list[str] = []
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def publish(params: types.PublishDiagnosticsParams) -> None:
             self.published[params.uri] = list(params.diagnostics)
             self.count[params.uri] = self.count.get(params.uri, 0) + 1
+
+        @self.client.feature(types.WINDOW_SHOW_MESSAGE)
+        def show(params: types.ShowMessageParams) -> None:
+            self.messages.append(params.message)
 
     async def start(self) -> None:
         await self.client.start_io(sys.executable, "-m", "lambdalint", "server", cwd=self.root)
@@ -306,5 +311,23 @@ def test_malformed_requests_and_a_deleted_file_do_not_stop_the_server(root: Path
         assert await editor.diagnostics("app.py", lambda d: not d, after=seen) == []
         editor.change("app.py", FIXABLE)
         assert rules(await editor.diagnostics("app.py", bool)) == ["LL101"]
+
+        # A broken configuration is said once, not on every keystroke; fixed, linting resumes.
+        def config_messages() -> list[str]:
+            return [m for m in editor.messages if "lambdalint.toml" in m]
+
+        (root / "lambdalint.toml").write_text('select = ["LL1"]\ncolour = "x"\n')
+        editor.change("app.py", CLEAN)
+        deadline = time.monotonic() + TIMEOUT
+        while not config_messages() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert "lambdalint.toml:2" in config_messages()[0]
+        editor.change("app.py", FIXABLE)
+        await asyncio.sleep(1)  # a second lint with the same broken configuration
+        (root / "lambdalint.toml").write_text('select = ["LL1"]\n')
+        seen = editor.count[editor.uri("app.py")]
+        editor.change("app.py", CLEAN)
+        assert await editor.diagnostics("app.py", lambda d: not d, after=seen) == []
+        assert len(config_messages()) == 1
 
     drive(root, scenario)
