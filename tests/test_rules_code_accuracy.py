@@ -120,3 +120,18 @@ def test_an_sdk_client_bound_below_the_handler_is_typed(lint):
     )
     findings = lint({"app.py": source}, select=["LL106"]).findings
     assert [(f.rule, f.span.line) for f in findings] == [("LL106", 4)]
+
+
+def test_a_helper_shared_with_an_everyday_handler_keeps_its_warning(lint):
+    files = {
+        "clients.py": "import boto3\n\ndef acm():\n    return boto3.client('acm')\n",
+        # Sorted first, so a custom resource is the first handler to reach the helper.
+        "a_resource.py": (
+            "import cfnresponse\nfrom clients import acm\n\n"
+            "def handler(event, context):\n    acm()\n"
+            "    cfnresponse.send(event, context, cfnresponse.SUCCESS, {})\n"
+        ),
+        "api.py": "from clients import acm\n\ndef handler(event, context):\n    return acm()\n",
+    }
+    findings = lint(files, select=["LL101"]).findings
+    assert [(f.path, str(f.severity)) for f in findings] == [("clients.py", "warning")]

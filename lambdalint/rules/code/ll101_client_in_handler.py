@@ -9,8 +9,8 @@ from lambdalint.core.finding import Finding, Fix, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import SESSION_FACTORIES
 from lambdalint.rules.code.per_invocation import (
-    answers_cloudformation,
     creations_on_handler_path,
+    only_custom_resources,
     report,
 )
 
@@ -58,7 +58,7 @@ class ClientInHandler(CodeRule):
             else:
                 what = "an AWS SDK client"
             # A custom resource runs a few times per deployment: the cost hardly adds up.
-            severity = Severity.INFO if answers_cloudformation(ctx, reach) else None
+            severity = Severity.INFO if only_custom_resources(ctx, call.func) else None
             yield report(self, ctx, call, reach, what, severity)
 
     def fix(self, finding: Finding, tree: FixTree, node: cst.CSTNode) -> Fix | None:

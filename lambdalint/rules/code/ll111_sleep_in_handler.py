@@ -7,7 +7,7 @@ from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.facts import LITERAL, STATIC, CallFact
 from lambdalint.rules.code.ll120_missing_pagination import paginators
-from lambdalint.rules.code.per_invocation import answers_cloudformation
+from lambdalint.rules.code.per_invocation import only_custom_resources
 
 SLEEPS = {"time.sleep": "secs", "asyncio.sleep": "delay"}
 SHORT_BACKOFF = 1.0  # seconds
@@ -46,7 +46,7 @@ class SleepInHandler(CodeRule):
                 related=reach.related(),
                 anchor=f"{ctx.facts.module}.{call.func}",
                 # A custom resource runs a few times per deployment: the cost hardly adds up.
-                severity=Severity.INFO if answers_cloudformation(ctx, reach) else None,
+                severity=Severity.INFO if only_custom_resources(ctx, call.func) else None,
             )
 
 

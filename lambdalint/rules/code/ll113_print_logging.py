@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
-from lambdalint.frontends.python.facts import OBJECT, CallFact
+from lambdalint.frontends.python.facts import CallFact
+from lambdalint.frontends.python.structure_facts.json_prints import json_print_calls
 
 STANDARD_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
-JSON_DUMPS = frozenset({"json.dumps", "simplejson.dumps", "orjson.dumps", "ujson.dumps"})
 
 
 @register
@@ -25,8 +25,9 @@ class PrintLogging(CodeRule):
     )
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        structured = json_print_calls(ctx.facts)
         for call in ctx.facts.calls:
-            reach = ctx.reach(call.func) if _prints_a_log_line(call) else None
+            reach = ctx.reach(call.func) if _prints_a_log_line(call, structured) else None
             if reach is None:
                 continue
             yield self.finding(
@@ -39,16 +40,12 @@ class PrintLogging(CodeRule):
             )
 
 
-def _prints_a_log_line(call: CallFact) -> bool:
+def _prints_a_log_line(call: CallFact, structured: set[int]) -> bool:
     if call.callee != "print":
         return False
     stream = call.kwarg("file")
     if stream is not None and stream.name not in STANDARD_STREAMS:
         return False  # writing to a file, not logging
-    if len(call.args) == 1 and not call.star_args:
-        # `print(json.dumps({...}))` is a structured line (the documented way to emit EMF),
-        # also through a name bound to the `json.dumps(...)`; a `json.dumps` elsewhere is not.
-        printed = call.args[0]
-        if printed.kind == OBJECT and printed.name in JSON_DUMPS:
-            return False
-    return True
+    # `print(json.dumps({...}))` is a structured line (the documented way to emit EMF), also
+    # through a name bound to the `json.dumps(...)`; text around the JSON is not.
+    return call.index not in structured

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
-from lambdalint.api import CodeContext, LinkedCode, Reach
+from lambdalint.api import CodeContext, FunctionKey, LinkedCode, Reach
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule
 from lambdalint.frontends.python.facts import OBJECT, CallFact
@@ -108,11 +108,40 @@ def creations_on_handler_path(
         yield call, reach
 
 
-def answers_cloudformation(ctx: CodeContext, reach: Reach) -> bool:
-    """Whether the handler's module answers CloudFormation as a custom resource: it runs a few
-    times per deployment, so per-invocation costs are worth an info finding at most."""
-    module = ctx.project.modules.get(reach.handler_ref.path)
-    return module is not None and bool(custom_resource_functions(module.facts))
+def only_custom_resources(ctx: CodeContext, func: str) -> bool:
+    """Whether every handler reaching `func` answers CloudFormation as a custom resource (its
+    module reads `RequestType`/`ResponseURL`, calls `cfnresponse.send` or uses crhelper): such
+    handlers run a few times per deployment, so per-invocation costs are worth info at most."""
+    project = ctx.project
+    everyday = _EVERYDAY.get(project)
+    if everyday is None:
+        everyday = _EVERYDAY[project] = _reached_from_everyday_handlers(project)
+    return ctx.reach(func) is not None and FunctionKey(ctx.facts.path, func) not in everyday
+
+
+_EVERYDAY: WeakKeyDictionary[LinkedCode, frozenset[FunctionKey]] = WeakKeyDictionary()
+
+
+def _reached_from_everyday_handlers(project: LinkedCode) -> frozenset[FunctionKey]:
+    """Functions some handler that is not a custom resource reaches (by direct call edges)."""
+    pending = [
+        key
+        for key in project.handlers
+        if key.path in project.modules
+        and not custom_resource_functions(project.modules[key.path].facts)
+    ]
+    seen = set(pending)
+    while pending:
+        key = pending.pop()
+        module = project.modules.get(key.path)
+        for edge in module.facts.edges if module is not None else ():
+            if edge.caller != key.qualname or edge.guarded:
+                continue
+            target = project.resolve_edge(module, edge)
+            if target is not None and target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return frozenset(seen)
 
 
 def report(
