@@ -6,6 +6,7 @@ from lambdalint.api import CodeContext, FunctionKey, Reach
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.structure_facts.io_files import Write, file_facts
+from lambdalint.rules.code.per_invocation import called_from
 
 # Ways of writing content into a file (an empty `touch` fills nothing).
 CONTENT_WRITES = frozenset({"open", "write", "download", "copy"})
@@ -76,18 +77,4 @@ def _same_invocation(ctx: CodeContext, func: str, reach: Reach) -> list[Function
             for fact in handler_module.facts.functions.values()
             if fact.index == reach.handler_ref.index
         ]
-    seen = set(start)
-    pending = list(start)
-    while pending and len(seen) < MAX_FUNCTIONS:
-        key = pending.pop()
-        module = ctx.project.modules.get(key.path)
-        if module is None:
-            continue
-        for edge in module.facts.edges:
-            if edge.caller != key.qualname:
-                continue
-            target = ctx.project.resolve_edge(module, edge)
-            if target is not None and target not in seen:
-                seen.add(target)
-                pending.append(target)
-    return list(seen)
+    return list(called_from(ctx.project, start, MAX_FUNCTIONS))

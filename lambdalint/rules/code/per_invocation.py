@@ -124,14 +124,22 @@ _EVERYDAY: WeakKeyDictionary[LinkedCode, frozenset[FunctionKey]] = WeakKeyDictio
 
 def _reached_from_everyday_handlers(project: LinkedCode) -> frozenset[FunctionKey]:
     """Functions some handler that is not a custom resource reaches (by direct call edges)."""
-    pending = [
+    everyday = [
         key
         for key in project.handlers
         if key.path in project.modules
         and not custom_resource_functions(project.modules[key.path].facts)
     ]
-    seen = set(pending)
-    while pending:
+    return frozenset(called_from(project, everyday))
+
+
+def called_from(project: LinkedCode, start: list[FunctionKey], limit: int = 0) -> set[FunctionKey]:
+    """`start` and every project function it calls, by direct call edges (calls under a
+    lazy-initialisation guard run once per environment and are not followed); `limit` bounds
+    how many are collected (0: no bound)."""
+    seen = set(start)
+    pending = list(start)
+    while pending and (not limit or len(seen) < limit):
         key = pending.pop()
         module = project.modules.get(key.path)
         for edge in module.facts.edges if module is not None else ():
@@ -141,7 +149,7 @@ def _reached_from_everyday_handlers(project: LinkedCode) -> frozenset[FunctionKe
             if target is not None and target not in seen:
                 seen.add(target)
                 pending.append(target)
-    return frozenset(seen)
+    return seen
 
 
 def report(
