@@ -23,9 +23,16 @@ class Resource:
     anchor: str = ""  # logical path, e.g. "Resources/OrderFn"
     resource_type: str = ""  # as written: "AWS::SQS::Queue", "aws_sqs_queue"; any resource type
     # can be the target of a relation (a Kinesis stream is a plain Resource)
+    # How the user's format spells a property a message names, keyed by its CloudFormation
+    # name (`Timeout` -> `timeout` in Terraform); filled by the frontend, empty for CloudFormation.
+    names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __hash__(self) -> int:
         return id(self)
+
+    def prop(self, name: str) -> str:
+        """`name` (a CloudFormation property name) as this resource's format writes it."""
+        return self.names.get(name, name)
 
 
 @dataclass(eq=False)
