@@ -47,8 +47,7 @@ class Frontend:
     # "module:function" telling from a file's first bytes (as Latin-1) whether it is this kind:
     # a file that cannot be read or decoded is reported only then. None: always reported.
     unreadable_sniff: str | None = None
-    # Several files of one directory make one model (a Terraform module). No registered
-    # frontend assembles yet.
+    # Several files of one directory make one model (a Terraform module).
     assembles: bool = False
 
     def claims(self, path: Path) -> bool:
@@ -77,6 +76,13 @@ SERVERLESS_FILES = frozenset({"serverless.yml", "serverless.yaml", "serverless.j
 FRONTENDS: tuple[Frontend, ...] = (
     Frontend("python", "Python", frozenset({".py"}), "lambdalint.frontends.python.analyse:analyse"),
     Frontend(
+        "terraform",
+        "Terraform modules",
+        frozenset({".tf"}),
+        "lambdalint.frontends.terraform:analyse",
+        assembles=True,
+    ),
+    Frontend(
         "template",
         "CloudFormation/SAM templates",
         frozenset({".yaml", ".yml", ".json", ".template"}),
@@ -99,8 +105,6 @@ def frontend_of_kind(kind: str) -> Frontend:
 def why_unclaimed(path: Path) -> str:
     """Why no frontend reads a file, as a user would want it said."""
     labels = ", ".join(frontend.label for frontend in FRONTENDS)
-    if path.suffix.lower() == ".tf":
-        return f"Terraform is not analysed yet (lambdalint reads {labels})"
     if path.name.lower() in SERVERLESS_FILES:
         return f"Serverless Framework files are not analysed yet (lambdalint reads {labels})"
     return f"no frontend reads this kind of file (lambdalint reads {labels})"
