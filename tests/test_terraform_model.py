@@ -189,3 +189,9 @@ def test_hash_and_slash_comments_are_directives():
         (1, ("LL201",), False),
         (2, ("LL203",), True),
     ]
+
+
+def test_a_heredoc_marker_followed_by_blanks_closes_it_as_terraform_does():
+    text = 'locals {\n  doc = <<EOF\n{"a": 1}\nEOF  \n}\n'
+    _, findings = _module({"main.tf": text})
+    assert findings == []

@@ -5,10 +5,13 @@ with is read instead: every attribute, block and expression keeps its line and c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lambdalint.core.span import Span
+
+TRAILING_BLANKS = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
 @dataclass
@@ -53,6 +56,9 @@ def parse_hcl(text: str, path: str) -> Block:
     import hcl2
     from lark.exceptions import LarkError, UnexpectedInput
 
+    # Terraform takes `EOF  ` (trailing blanks) as a heredoc's closing marker, python-hcl2 does
+    # not; trailing blanks never change what a module means, nor any position we report.
+    text = TRAILING_BLANKS.sub("", text)
     try:
         tree = hcl2.parses_to_tree(text if text.endswith("\n") else text + "\n")
     except UnexpectedInput as exc:
