@@ -63,8 +63,9 @@ def invoke(*args: str):
         ("template.yaml", "template"),
         ("stack.template", "template"),
         ("cdk.out/App.template.json", "template"),
-        ("serverless.yml", None),
-        ("Serverless.YAML", None),
+        ("serverless.yml", "serverless"),
+        ("Serverless.YAML", "serverless"),
+        ("serverless.json", "serverless"),
         ("main.tf", "terraform"),
         ("README.md", None),
     ],
@@ -89,10 +90,22 @@ def test_files_no_frontend_reads_are_not_counted_and_are_named(project):
     assert "passed over Dockerfile: no frontend reads this kind of file" in result.stderr
 
 
-def test_terraform_files_are_checked(project):
-    project({"main.tf": TERRAFORM})
-    result = invoke("check", "--isolated", "--select", "LL204", "--format", "concise", "main.tf")
-    assert result.stdout.startswith("main.tf:3:")
+def test_terraform_and_serverless_files_are_checked(project):
+    project({"main.tf": TERRAFORM, "serverless.yml": SERVERLESS})
+    result = invoke(
+        "check",
+        "--isolated",
+        "--select",
+        "LL204",
+        "--format",
+        "concise",
+        "main.tf",
+        "serverless.yml",
+    )
+    assert [line.split(" ")[0] for line in result.stdout.splitlines()[:2]] == [
+        "main.tf:3:19:",
+        "serverless.yml:4:12:",
+    ]
 
 
 def test_yaml_that_is_not_a_template_is_passed_over_not_checked(project):
