@@ -162,3 +162,9 @@ def test_broken_yaml_is_ll001_with_its_line():
     template, findings = load_serverless("service: s\nprovider: [\n", "serverless.yml")
     assert template is None
     assert [(f.rule, f.span.line) for f in findings] == [("LL001", 3)]
+
+
+def test_provider_runtime_without_timeout_reports_ll204_and_ll201_on_their_lines(lint):
+    text = "service: s\nprovider:\n  name: aws\n  runtime: python3.9\nfunctions:\n  fn:\n    handler: h.handler\n"
+    result = lint({"serverless.yml": text}, select=["LL201", "LL204"])
+    assert sorted((f.rule, f.span.line) for f in result.findings) == [("LL201", 6), ("LL204", 4)]

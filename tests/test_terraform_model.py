@@ -195,3 +195,33 @@ def test_a_heredoc_marker_followed_by_blanks_closes_it_as_terraform_does():
     text = 'locals {\n  doc = <<EOF\n{"a": 1}\nEOF  \n}\n'
     _, findings = _module({"main.tf": text})
     assert findings == []
+
+
+def test_acceptance_variable_timeout_and_policy_document_wildcard(lint):
+    text = """\
+variable "timeout" {}
+
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  timeout       = var.timeout
+  role          = aws_iam_role.fn.arn
+}
+
+resource "aws_iam_role" "fn" {
+  assume_role_policy = "{}"
+}
+
+data "aws_iam_policy_document" "fn" {
+  statement {
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "fn" {
+  role   = aws_iam_role.fn.id
+  policy = data.aws_iam_policy_document.fn.json
+}
+"""
+    result = lint({"main.tf": text}, select=["LL201", "LL301"])
+    assert [(f.rule, f.span.line) for f in result.findings] == [("LL301", 15)]
