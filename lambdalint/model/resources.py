@@ -26,6 +26,7 @@ class Resource:
     # How the user's format spells a property a message names, keyed by its CloudFormation
     # name (`Timeout` -> `timeout` in Terraform); filled by the frontend, empty for CloudFormation.
     names: dict[str, str] = field(default_factory=dict, repr=False)
+    construct_path: str = ""  # CDK: the construct that synthesized it (`aws:cdk:path`)
 
     def __hash__(self) -> int:
         return id(self)

@@ -122,6 +122,7 @@ class Builder:
                 suppressed=suppressions(node),
                 anchor=f"Resources/{logical_id}",
                 resource_type=kind,
+                construct_path=construct_path(node),
             )
             self.resolver.objects[logical_id] = obj
             self.add(obj)
@@ -567,6 +568,15 @@ def passes(sam, events) -> list[tuple[tuple[str, ...], Callable[[Builder, str, N
         (("AWS::IoT::TopicRule",), events.iot_rule),
         (("AWS::Logs::SubscriptionFilter",), events.logs_subscription),
     ]
+
+
+def construct_path(node: Node) -> str:
+    """The CDK construct a synthesized resource comes from: `aws:cdk:path` without the final
+    `/Resource` that L2 constructs add for their CloudFormation resource (users know the L2)."""
+    path = node.path("Metadata", "aws:cdk:path")
+    if path is None or not isinstance(path.value, str):
+        return ""
+    return path.value.removesuffix("/Resource")
 
 
 def suppressions(node: Node) -> tuple[str, ...]:
