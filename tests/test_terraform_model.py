@@ -225,3 +225,47 @@ resource "aws_iam_role_policy" "fn" {
 """
     result = lint({"main.tf": text}, select=["LL201", "LL301"])
     assert [(f.rule, f.span.line) for f in result.findings] == [("LL301", 15)]
+
+
+def test_tf_json_files_build_the_same_model():
+    text = """{
+  "variable": {"timeout": {"default": 30}},
+  "resource": {
+    "aws_lambda_function": {
+      "fn": {
+        "function_name": "fn",
+        "timeout": "${var.timeout}",
+        "role": "${aws_iam_role.fn.arn}",
+        "tracing_config": {"mode": "Active"},
+        "environment": {"variables": {"QUEUE": "${aws_sqs_queue.q.url}"}}
+      }
+    },
+    "aws_iam_role": {"fn": {"assume_role_policy": "{}"}},
+    "aws_sqs_queue": {"q": {}},
+    "aws_iam_role_policy": {
+      "fn": {
+        "role": "${aws_iam_role.fn.id}",
+        "policy": "${jsonencode({Statement = [{Effect = \\"Allow\\", Action = \\"s3:*\\", Resource = \\"*\\"}]})}"
+      }
+    }
+  }
+}
+"""
+    template, findings = _module({"main.tf.json": text})
+    assert findings == []
+    (function,) = template.functions
+    assert function.span.line == 5  # the resource's name
+    assert (function.timeout.value, function.timeout.span.line) == (30, 7)
+    assert function.tracing.value == "Active"
+    assert function.environment["QUEUE"].value is template.queues[0]
+    (statement,) = function.role.statements
+    assert statement.actions[0].value == "s3:*"
+
+
+def test_tf_json_is_a_terraform_file_for_discovery():
+    from pathlib import Path
+
+    from lambdalint.engine.discover import kind_of
+
+    assert kind_of(Path("main.tf.json")) == "terraform"
+    assert kind_of(Path("template.json")) == "template"

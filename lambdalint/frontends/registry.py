@@ -55,7 +55,8 @@ class Frontend:
         name = path.name.lower()
         if name in self.names:
             return True
-        return path.suffix.lower() in self.suffixes and name not in self.leaves
+        # `endswith`, not `Path.suffix`: Terraform's JSON files are `*.tf.json`.
+        return name.endswith(tuple(self.suffixes)) and name not in self.leaves
 
     def unit_of(self, path: Path) -> Path:
         """The unit a file belongs to, for a frontend that assembles: its directory."""
@@ -82,7 +83,7 @@ FRONTENDS: tuple[Frontend, ...] = (
     Frontend(
         "terraform",
         "Terraform modules",
-        frozenset({".tf"}),
+        frozenset({".tf", ".tf.json"}),
         "lambdalint.frontends.terraform:analyse",
         assembles=True,
     ),

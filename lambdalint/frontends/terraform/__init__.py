@@ -35,7 +35,7 @@ def analyse(
     """One module's files (None for a file that could not be read): an Analysis for each, the
     model on the first readable one."""
     analyses = [
-        Analysis(directives=hcl_directives(text, source.display) if text is not None else [])
+        Analysis(directives=_directives(source, text))
         for source, text in zip(sources, texts, strict=True)
     ]
     files = {s.display: t for s, t in zip(sources, texts, strict=True) if t is not None}
@@ -48,6 +48,13 @@ def analyse(
     for finding in findings:
         by_path.get(finding.path, first).findings.append(finding)
     return analyses
+
+
+def _directives(source: SourceFile, text: str | None) -> list[Directive]:
+    """HCL has `#` and `//` comments; JSON syntax has none."""
+    if text is None or source.display.endswith(".json"):
+        return []
+    return hcl_directives(text, source.display)
 
 
 def read_tfvars(source: SourceFile) -> dict[str, str]:
@@ -79,13 +86,14 @@ def load_module(
 ) -> tuple[Template | None, list[Finding]]:
     """The model of one module (display path -> text of each `.tf`), and LL001 findings for
     files that do not parse. The first file's path names the template."""
-    from lambdalint.frontends.terraform.hcl import HclError, parse_hcl
+    from lambdalint.frontends.terraform.hcl import HclError, parse_hcl, parse_tf_json
 
     findings: list[Finding] = []
     parsed = []
     for path, text in files.items():
         try:
-            parsed.append(parse_hcl(text, path))
+            parse = parse_tf_json if path.endswith(".json") else parse_hcl
+            parsed.append(parse(text, path))
         except HclError as exc:
             findings.append(parse_error(path, exc.message, exc.line, exc.column))
     values = []

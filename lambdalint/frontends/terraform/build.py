@@ -21,7 +21,7 @@ from lambdalint.frontends.terraform.expressions import (
     Mentions,
     Scope,
 )
-from lambdalint.frontends.terraform.hcl import Block
+from lambdalint.frontends.terraform.hcl import Block, JsonValue
 from lambdalint.frontends.terraform.names import TERRAFORM_NAMES
 from lambdalint.model import (
     MISSING,
@@ -870,6 +870,9 @@ def _wrap(value: Any, span: Span) -> Node:
 
 def _leading_text(tree: Any) -> str:
     """The literal text a string expression starts with (`"/aws/lambda/${...}"`)."""
+    if isinstance(tree, JsonValue):
+        text = tree.node.value
+        return text.split("${", 1)[0] if isinstance(text, str) else ""
     while getattr(tree, "data", None) == "expr_term" and len(tree.children) == 1:
         tree = tree.children[0]
     if getattr(tree, "data", None) != "string":

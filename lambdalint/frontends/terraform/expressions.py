@@ -17,7 +17,13 @@ from typing import Any
 
 from lambdalint.core.span import Span
 from lambdalint.frontends.cloudformation.nodes import Node
-from lambdalint.frontends.terraform.hcl import Attribute, Block, identifier_text, span_of
+from lambdalint.frontends.terraform.hcl import (
+    Attribute,
+    Block,
+    JsonValue,
+    identifier_text,
+    span_of,
+)
 from lambdalint.model import MISSING, UNKNOWN, Resource
 
 MAX_DEPTH = 60  # locals referring to locals: only a broken module goes deeper
@@ -68,6 +74,8 @@ class Evaluator:
         return self.evaluate(attribute.expr, attribute.span.path)
 
     def evaluate(self, tree: Any, path: str, depth: int = 0) -> Node:
+        if isinstance(tree, JsonValue):
+            return self.json(tree.node, path, depth)
         span = span_of(tree, path)
         if depth > MAX_DEPTH:
             return Node(UNKNOWN, span)
@@ -79,6 +87,28 @@ class Evaluator:
             return handler(self, tree, path, span, depth + 1)
         except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError):
             return Node(UNKNOWN, span)  # Terraform would reject it; we abstain
+
+    def json(self, node: Node, path: str, depth: int) -> Node:
+        """A `.tf.json` value: strings are templates (`"${aws_sqs_queue.q.arn}"`)."""
+        value = node.value
+        if isinstance(value, dict):
+            items = {k: self.json(v, path, depth + 1) for k, v in value.items()}
+            return Node(items, node.span, node.keys)
+        if isinstance(value, list):
+            return Node([self.json(v, path, depth + 1) for v in value], node.span)
+        if value is None:
+            return Node(MISSING, node.span)
+        if not isinstance(value, str) or ("${" not in value and "%{" not in value):
+            return node
+        import hcl2
+
+        try:
+            tree = hcl2.parses_to_tree(f"x = {_as_hcl_string(value)}\n")
+            expr = tree.children[0].children[0].children[-1]
+        except Exception:  # noqa: BLE001 - python-hcl2 raises several kinds; Terraform would too
+            return Node(UNKNOWN, node.span)
+        found = self.evaluate(expr, path, depth + 1)
+        return Node(found.value, node.span, found.keys)
 
     # -- terms --------------------------------------------------------------------------------
 
@@ -307,6 +337,29 @@ def _index(tree: Any) -> Any:
         text = identifier_text(inner[0]).strip().strip('"')
         return int(text) if text.isdigit() else text
     return None
+
+
+def _as_hcl_string(template: str) -> str:
+    """A `.tf.json` template string as an HCL quoted string: the literal parts escaped, the
+    `${...}` interpolations (which may hold quotes of their own) as written."""
+    parts, position = [], 0
+    while (start := template.find("${", position)) != -1:
+        depth, index = 0, start
+        while index < len(template):
+            if template.startswith("${", index) or template[index] == "{":
+                depth += 1
+                index += 2 if template.startswith("${", index) else 1
+                continue
+            if template[index] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            index += 1
+        parts.append(json.dumps(template[position:start])[1:-1])
+        parts.append(template[start : index + 1])
+        position = index + 1
+    parts.append(json.dumps(template[position:])[1:-1])
+    return '"' + "".join(parts) + '"'
 
 
 def _unescape(text: str) -> str:

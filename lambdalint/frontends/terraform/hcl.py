@@ -146,3 +146,76 @@ def _first(node: Any, kind: str) -> Any:
         if getattr(child, "data", None) == kind:
             return child
     return None
+
+
+# Nested blocks the frontend reads: in `.tf.json` a block and an object-valued attribute look
+# alike, and Terraform tells them apart by the provider's schema, which we do not ship.
+JSON_BLOCKS = frozenset(
+    """
+    environment tracing_config dead_letter_config logging_config ephemeral_storage
+    destination_config on_failure on_success cors statement principals not_principals condition
+    lambda_function inline_policy filter_criteria self_managed_event_source retry_policy
+    """.split()  # noqa: SIM905 - a word list reads better than quoted strings
+)
+LABELS = {"resource": 2, "data": 2, "variable": 1, "module": 1, "output": 1, "provider": 1}
+
+
+@dataclass(frozen=True)
+class JsonValue:
+    """A `.tf.json` value where HCL would have an expression: evaluated by the same Evaluator."""
+
+    node: Any  # a cloudformation `Node` with spans
+
+
+def parse_tf_json(text: str, path: str) -> Block:
+    """A `.tf.json` file as the same blocks and attributes an HCL file gives."""
+    from lambdalint.frontends.cloudformation.json_loader import load_json
+    from lambdalint.frontends.cloudformation.nodes import LoadError
+
+    try:
+        root, _ = load_json(text, path)
+    except LoadError as exc:
+        raise HclError(f"invalid JSON: {exc.message}", exc.line, exc.column) from None
+    file = Block("", [], Span.point(path, 1))
+    if not root.is_map:
+        raise HclError("a .tf.json file holds one JSON object", root.span.line, root.span.column)
+    for kind, value in root.items():
+        if kind == "locals":
+            for body in value.value if value.is_list else [value]:
+                block = Block("locals", [], root.key_span(kind))
+                _json_body(body, block)
+                file.blocks.append(block)
+        elif kind in LABELS:
+            file.blocks.extend(_json_labelled(kind, value, LABELS[kind], []))
+    return file
+
+
+def _json_labelled(kind: str, node: Any, depth: int, labels: list[str]) -> list[Block]:
+    if depth == 0:
+        blocks = []
+        for body in node.value if node.is_list else [node]:
+            block = Block(kind, labels, body.span)
+            _json_body(body, block)
+            blocks.append(block)
+        return blocks
+    found = []
+    for label, child in node.items():
+        for block in _json_labelled(kind, child, depth - 1, [*labels, label]):
+            if depth == 1:
+                block.span = node.key_span(label)  # the header: the innermost label's key
+            found.append(block)
+    return found
+
+
+def _json_body(node: Any, into: Block) -> None:
+    for name, child in node.items():
+        items = child.value if child.is_list else [child]
+        if name in JSON_BLOCKS and items and all(item.is_map for item in items):
+            for item in items:
+                block = Block(name, [], node.key_span(name))
+                _json_body(item, block)
+                into.blocks.append(block)
+        elif name not in ("//", "dynamic"):
+            key = node.key_span(name)
+            span = Span(key.path, key.line, key.column, child.span.end_line, child.span.end_column)
+            into.attributes[name] = Attribute(name, JsonValue(child), span, key)
