@@ -269,3 +269,12 @@ def test_tf_json_is_a_terraform_file_for_discovery():
 
     assert kind_of(Path("main.tf.json")) == "terraform"
     assert kind_of(Path("template.json")) == "template"
+
+
+def test_every_file_of_a_module_reports_its_own_syntax_error_once(lint):
+    files = {
+        "a.tf": 'resource "aws_lambda_function" "a" {\n  timeout = 10\n}\n',
+        "b.tf": 'resource "aws_lambda_function" "b" {\n  timeout =\n}\n',
+    }
+    result = lint(files, select=["LL001", "LL201"])
+    assert [(f.rule, f.path, f.span.line) for f in result.findings] == [("LL001", "b.tf", 2)]

@@ -18,6 +18,7 @@ from lambdalint.model import Template
 from lambdalint.sources import parse_error
 
 if TYPE_CHECKING:
+    from lambdalint.frontends.terraform.hcl import Block
     from lambdalint.sources import SourceFile
 
 TFVARS = "terraform.tfvars"
@@ -86,22 +87,8 @@ def load_module(
 ) -> tuple[Template | None, list[Finding]]:
     """The model of one module (display path -> text of each `.tf`), and LL001 findings for
     files that do not parse. The first file's path names the template."""
-    from lambdalint.frontends.terraform.hcl import HclError, parse_hcl, parse_tf_json
-
-    findings: list[Finding] = []
-    parsed = []
-    for path, text in files.items():
-        try:
-            parse = parse_tf_json if path.endswith(".json") else parse_hcl
-            parsed.append(parse(text, path))
-        except HclError as exc:
-            findings.append(parse_error(path, exc.message, exc.line, exc.column))
-    values = []
-    for path, text in tfvars.items():
-        try:
-            values.append(parse_hcl(text, path))
-        except HclError:
-            continue  # Terraform reads tfvars only at plan time; the module itself is fine
+    parsed, findings = parse_files(files)
+    values, _ = parse_files(tfvars)  # Terraform reads tfvars at plan time: not the module's fault
     if not parsed:
         return None, findings
     first = next(iter(files))
@@ -113,6 +100,20 @@ def load_module(
         reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
         message = f"the Terraform frontend failed on this module: {reason}"
         return None, [*findings, Finding("LL000", Severity.ERROR, message, Span.point(first, 1))]
+
+
+def parse_files(files: dict[str, str]) -> tuple[list[Block], list[Finding]]:
+    """Each file's blocks; an LL001 at its line for each file that does not parse."""
+    from lambdalint.frontends.terraform.hcl import HclError, parse_hcl, parse_tf_json
+
+    parsed, findings = [], []
+    for path, text in files.items():
+        parse = parse_tf_json if path.endswith(".json") else parse_hcl
+        try:
+            parsed.append(parse(text, path))
+        except HclError as exc:
+            findings.append(parse_error(path, exc.message, exc.line, exc.column))
+    return parsed, findings
 
 
 def hcl_directives(text: str, path: str) -> list[Directive]:
