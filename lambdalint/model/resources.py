@@ -192,3 +192,20 @@ class Template:
     # Event source mappings whose function could not be resolved (a FunctionName from a
     # parameter or an import): rules that need only the mapping itself can still read them.
     unattached_events: list[EventSource] = field(default_factory=list)
+
+    def add(self, obj: Resource) -> None:
+        """Put a model object in the list of its kind (a plain Resource goes in none)."""
+        lists: dict[type, list] = {
+            Function: self.functions,
+            Role: self.roles,
+            Queue: self.queues,
+            Bucket: self.buckets,
+            Topic: self.topics,
+            Table: self.tables,
+            LogGroup: self.log_groups,
+            Permission: self.permissions,
+            FunctionUrl: self.urls,
+        }
+        target = lists.get(type(obj))
+        if target is not None:
+            target.append(obj)

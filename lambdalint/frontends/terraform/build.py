@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from lambdalint.core.span import Span
-from lambdalint.frontends.cloudformation.nodes import LoadError, Node
+from lambdalint.frontends.cloudformation.events import attach
+from lambdalint.frontends.cloudformation.nodes import LoadError, Node, wrap
 from lambdalint.frontends.terraform.expressions import (
     INTERPOLATION,
     DataSource,
@@ -131,23 +132,7 @@ class TerraformBuilder:
         self.blocks[address] = block
         self.types[address] = kind
         self.scope.objects[address] = obj
-        self.add(obj)
-
-    def add(self, obj: Resource) -> None:
-        lists: dict[type, list] = {
-            Function: self.template.functions,
-            Role: self.template.roles,
-            Queue: self.template.queues,
-            Bucket: self.template.buckets,
-            Topic: self.template.topics,
-            Table: self.template.tables,
-            LogGroup: self.template.log_groups,
-            Permission: self.template.permissions,
-            FunctionUrl: self.template.urls,
-        }
-        target = lists.get(type(obj))
-        if target is not None:
-            target.append(obj)
+        self.template.add(obj)
 
     # -- values -----------------------------------------------------------------------------
 
@@ -298,7 +283,7 @@ class TerraformBuilder:
             return heredoc_json(node.value)
         if isinstance(node.value, str):
             try:
-                return _wrap(json.loads(node.value), node.span)
+                return wrap(json.loads(node.value), node.span)
             except ValueError:
                 return None
         return None
@@ -727,12 +712,6 @@ MODULE_NAMES = {
 }
 
 
-def attach(function: Function | None, event: EventSource) -> None:
-    if function is not None:
-        event.function = function
-        function.events.append(event)
-
-
 def poll_kind(target: Resource | None, ref: Val) -> str:
     if target is not None and target.resource_type in POLL_KINDS:
         return POLL_KINDS[target.resource_type]
@@ -858,14 +837,6 @@ def _descend(node: Node | None, names: tuple[str, ...]) -> Node | None:
             return Node(UNKNOWN, node.span) if node.value is not MISSING else None
         node = node.get(name)
     return node
-
-
-def _wrap(value: Any, span: Span) -> Node:
-    if isinstance(value, dict):
-        return Node({str(k): _wrap(v, span) for k, v in value.items()}, span, {})
-    if isinstance(value, list):
-        return Node([_wrap(v, span) for v in value], span)
-    return Node(value, span)
 
 
 def _leading_text(tree: Any) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambdalint.core.span import Span
-from lambdalint.frontends.cloudformation.nodes import Node
+from lambdalint.frontends.cloudformation.nodes import Node, wrap
 from lambdalint.frontends.terraform.hcl import (
     Attribute,
     Block,
@@ -229,7 +229,7 @@ class Evaluator:
         if name == "jsonencode" and len(values) == 1:
             return Node(values[0].value, span, values[0].keys)  # the document, spans kept
         if name == "jsondecode" and len(values) == 1 and isinstance(values[0].value, str):
-            return _wrap(json.loads(values[0].value), span)
+            return wrap(json.loads(values[0].value), span)
         if name in ("tonumber",) and len(values) == 1:
             value = values[0].value
             return Node(value if _is_number(value) else UNKNOWN, span)
@@ -397,14 +397,6 @@ def _plain(value: Any) -> bool:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _wrap(value: Any, span: Span) -> Node:
-    if isinstance(value, dict):
-        return Node({str(k): _wrap(v, span) for k, v in value.items()}, span, {})
-    if isinstance(value, list):
-        return Node([_wrap(v, span) for v in value], span)
-    return Node(value, span)
 
 
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
