@@ -278,3 +278,48 @@ def test_every_file_of_a_module_reports_its_own_syntax_error_once(lint):
     }
     result = lint(files, select=["LL001", "LL201"])
     assert [(f.rule, f.path, f.span.line) for f in result.findings] == [("LL001", "b.tf", 2)]
+
+
+def test_the_handler_and_archive_source_make_a_python_handler(lint):
+    files = {
+        "infra/main.tf": """\
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  runtime       = "python3.13"
+  handler       = "entry.run"
+  filename      = data.archive_file.fn.output_path
+  timeout       = 10
+}
+
+data "archive_file" "fn" {
+  type        = "zip"
+  source_dir  = "${path.module}/../src"
+  output_path = "${path.module}/fn.zip"
+}
+""",
+        # Not the (event, context) convention: only the Terraform handler makes it one.
+        "src/entry.py": "import boto3\n\n\ndef run(payload, runtime):\n    return boto3.client('s3').list_buckets()\n",
+    }
+    result = lint(files, select=["LL101"])
+    assert [(f.rule, f.path, f.span.line) for f in result.findings] == [
+        ("LL101", "src/entry.py", 5)
+    ]
+
+
+def test_a_comment_on_the_resource_line_suppresses_its_findings(lint):
+    text = """\
+resource "aws_lambda_function" "a" { # lambdalint: ignore[LL201]
+  function_name = "a"
+}
+
+// lambdalint: ignore[missing-timeout]
+resource "aws_lambda_function" "b" {
+  function_name = "b"
+}
+
+resource "aws_lambda_function" "c" {
+  function_name = "c"
+}
+"""
+    result = lint({"main.tf": text}, select=["LL201"])
+    assert [f.span.line for f in result.findings] == [10]
