@@ -168,3 +168,13 @@ def test_provider_runtime_without_timeout_reports_ll204_and_ll201_on_their_lines
     text = "service: s\nprovider:\n  name: aws\n  runtime: python3.9\nfunctions:\n  fn:\n    handler: h.handler\n"
     result = lint({"serverless.yml": text}, select=["LL201", "LL204"])
     assert sorted((f.rule, f.span.line) for f in result.findings) == [("LL201", 6), ("LL204", 4)]
+
+
+def test_self_references_doubling_at_every_step_or_in_a_cycle_stay_cheap_and_unknown():
+    chain = "\n".join(
+        f"  v{i}: ${{self:custom.v{i + 1}}}${{self:custom.v{i + 1}}}" for i in range(50)
+    )
+    text = f"service: s\nprovider:\n  name: aws\n  timeout: ${{self:custom.a}}\nfunctions:\n  fn:\n    handler: h.handler\n    name: ${{self:custom.v0}}\ncustom:\n{chain}\n  v50: x\n  a: ${{self:custom.b}}\n  b: ${{self:custom.a}}\n"
+    function = _template(text).functions[0]
+    assert function.name.value is UNKNOWN
+    assert function.timeout.value is UNKNOWN

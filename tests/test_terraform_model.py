@@ -323,3 +323,13 @@ resource "aws_lambda_function" "c" {
 """
     result = lint({"main.tf": text}, select=["LL201"])
     assert [f.span.line for f in result.findings] == [10]
+
+
+def test_locals_doubling_at_every_step_or_in_a_cycle_stay_cheap_and_unknown():
+    chain = "\n".join(f'  l{i} = "${{local.l{i + 1}}}${{local.l{i + 1}}}"' for i in range(50))
+    text = f'locals {{\n{chain}\n  l50 = "x"\n  a = local.b\n  b = local.a\n}}\n'
+    text += 'resource "aws_lambda_function" "fn" {\n  function_name = local.l0\n  handler = local.a\n}\n'
+    template, _ = _module({"main.tf": text})
+    function = template.functions[0]
+    assert function.name.value is UNKNOWN  # 2**50 characters: not built
+    assert function.handler.value is UNKNOWN

@@ -14,6 +14,7 @@ from lambdalint.frontends.cloudformation.nodes import Node
 from lambdalint.model import UNKNOWN
 
 MAX_DEPTH = 30  # self references through self references: only a broken file goes deeper
+MAX_STRING = 1 << 16  # longer built strings are UNKNOWN: no real name or ARN needs more
 # A framework variable names a source (`self:`, `opt:`, `file(`...) or, in v1-v3, a bare
 # `self` path; `AWS::Region` (a double colon) is CloudFormation's.
 _SOURCE = re.compile(r"^\s*(?:[A-Za-z][\w-]*\s*(?::(?!:)|\()|self\b)")
@@ -27,6 +28,9 @@ def resolve_tree(root: Node) -> Node:
 class _Resolver:
     def __init__(self, root: Node):
         self.root = root
+        # Each self reference is resolved once: references doubling at every step would
+        # otherwise take exponential time, and a cycle is UNKNOWN, not a hang.
+        self.resolved: dict[str, Node] = {}
 
     def node(self, node: Node, depth: int) -> Node:
         value = node.value
@@ -57,7 +61,8 @@ class _Resolver:
             if not isinstance(value, (str, int, float)):
                 return Node(UNKNOWN, node.span)
             out.append(str(value))
-        return Node("".join(out), node.span)
+        joined = "".join(out)
+        return Node(joined if len(joined) <= MAX_STRING else UNKNOWN, node.span)
 
     def variable(self, body: str, at: Node, depth: int) -> Node:
         if not _SOURCE.match(body):
@@ -72,10 +77,14 @@ class _Resolver:
 
     def source(self, reference: str, at: Node, depth: int) -> Node:
         if reference.startswith("self:") or reference == "self":
-            target = self.lookup(reference[5:] if reference.startswith("self:") else "")
-            if target is None:
-                return Node(UNKNOWN, at.span)
-            resolved = self.node(target, depth + 1)
+            path = reference[5:] if reference.startswith("self:") else ""
+            if path not in self.resolved:
+                target = self.lookup(path)
+                if target is None:
+                    return Node(UNKNOWN, at.span)
+                self.resolved[path] = Node(UNKNOWN, at.span)  # while in progress: a cycle
+                self.resolved[path] = self.node(target, depth + 1)
+            resolved = self.resolved[path]
             return Node(resolved.value, at.span, resolved.keys)
         return Node(UNKNOWN, at.span)  # opt, env, ssm, file, cf, s3, sls, param, aws...
 

@@ -27,6 +27,7 @@ from lambdalint.frontends.terraform.hcl import (
 from lambdalint.model import MISSING, UNKNOWN, Resource
 
 MAX_DEPTH = 60  # locals referring to locals: only a broken module goes deeper
+MAX_STRING = 1 << 16  # longer built strings are UNKNOWN: no real name, ARN or policy needs more
 INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
 ADDRESS = re.compile(r"\b(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)")
 
@@ -63,6 +64,9 @@ class Scope:
 class Evaluator:
     def __init__(self, scope: Scope):
         self.scope = scope
+        # Each local is evaluated once: locals built from locals twice over would otherwise
+        # take exponential time (a hostile module), and a cycle is UNKNOWN, not a hang.
+        self.locals: dict[str, Node] = {}
 
     def attribute(self, block: Block | None, name: str) -> Node | None:
         """The evaluated value of `name` in `block`; None when it is not written."""
@@ -247,11 +251,7 @@ class Evaluator:
         if root == "var" and names:
             return self.walk(self.scope.variables.get(steps[0]), steps[1:], span)
         if root == "local" and names:
-            attribute = self.scope.locals.get(steps[0])
-            if attribute is None:
-                return Node(UNKNOWN, span)
-            value = self.evaluate(attribute.expr, attribute.span.path, depth)
-            return self.walk(value, steps[1:], span)
+            return self.walk(self.local(steps[0], depth), steps[1:], span)
         if root == "path" and steps == ["module"]:
             return Node(".", span)
         if root == "data" and len(names) >= 3:
@@ -264,6 +264,15 @@ class Evaluator:
             if found is not None:
                 return Node(found, span)  # any attribute: the object itself, as !GetAtt does
         return Node(UNKNOWN, span)
+
+    def local(self, name: str, depth: int) -> Node | None:
+        if name not in self.locals:
+            attribute = self.scope.locals.get(name)
+            if attribute is None:
+                return None
+            self.locals[name] = Node(UNKNOWN, attribute.span)  # while in progress: a cycle
+            self.locals[name] = self.evaluate(attribute.expr, attribute.span.path, depth)
+        return self.locals[name]
 
     def walk(self, node: Node | None, steps: list[Any], span: Span) -> Node:
         if node is None:
@@ -387,7 +396,8 @@ def _join(pieces: list[Any]) -> Any:
             elif isinstance(piece, Mentions):
                 objects.extend(piece.objects)
     if known:
-        return "".join(text)
+        joined = "".join(text)
+        return joined if len(joined) <= MAX_STRING else UNKNOWN
     return Mentions(tuple(objects)) if objects else UNKNOWN
 
 
