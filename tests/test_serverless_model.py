@@ -178,3 +178,11 @@ def test_self_references_doubling_at_every_step_or_in_a_cycle_stay_cheap_and_unk
     function = _template(text).functions[0]
     assert function.name.value is UNKNOWN
     assert function.timeout.value is UNKNOWN
+
+
+def test_messages_name_serverless_properties(lint):
+    text = "service: s\nprovider:\n  name: aws\nfunctions:\n  fn:\n    handler: h.handler\n    events:\n      - sns: topic\n"
+    result = lint({"serverless.yml": text}, select=["LL201", "LL405"])
+    messages = {f.rule: f.message for f in result.findings}
+    assert "default of 6 s; set timeout to" in messages["LL201"]
+    assert "(destinations.onFailure)" in messages["LL405"]

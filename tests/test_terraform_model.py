@@ -333,3 +333,11 @@ def test_locals_doubling_at_every_step_or_in_a_cycle_stay_cheap_and_unknown():
     function = template.functions[0]
     assert function.name.value is UNKNOWN  # 2**50 characters: not built
     assert function.handler.value is UNKNOWN
+
+
+def test_messages_name_terraform_attributes_end_to_end(lint):
+    text = 'resource "aws_lambda_function" "fn" {\n  function_name = "fn"\n}\n'
+    result = lint({"main.tf": text}, select=["LL201", "LL203"])
+    messages = {f.rule: f.message for f in result.findings}
+    assert "set timeout to" in messages["LL201"]
+    assert "set memory_size from" in messages["LL203"]
