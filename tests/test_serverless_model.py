@@ -186,3 +186,28 @@ def test_messages_name_serverless_properties(lint):
     messages = {f.rule: f.message for f in result.findings}
     assert "default of 6 s; set timeout to" in messages["LL201"]
     assert "(destinations.onFailure)" in messages["LL405"]
+
+
+def test_intrinsics_in_resources_see_its_parameters_and_mappings():
+    text = """\
+service: s
+provider:
+  name: aws
+functions:
+  fn:
+    handler: h.handler
+    events:
+      - sqs: !GetAtt Jobs.Arn
+resources:
+  Parameters:
+    Visibility:
+      Type: Number
+      Default: 20
+  Resources:
+    Jobs:
+      Type: AWS::SQS::Queue
+      Properties:
+        VisibilityTimeout: !Ref Visibility
+"""
+    (event,) = _template(text).functions[0].events
+    assert event.target.visibility_timeout.value == 20

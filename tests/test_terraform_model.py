@@ -341,3 +341,37 @@ def test_messages_name_terraform_attributes_end_to_end(lint):
     messages = {f.rule: f.message for f in result.findings}
     assert "set timeout to" in messages["LL201"]
     assert "set memory_size from" in messages["LL203"]
+
+
+def test_scheduler_alb_attachment_and_policy_attachment_to_roles():
+    text = """\
+resource "aws_lambda_function" "fn" {
+  role = aws_iam_role.fn.arn
+}
+resource "aws_iam_role" "fn" {}
+resource "aws_iam_policy_attachment" "admin" {
+  name       = "admin"
+  roles      = [aws_iam_role.fn.name]
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+resource "aws_scheduler_schedule" "nightly" {
+  schedule_expression = "cron(0 3 * * ? *)"
+  target {
+    arn      = aws_lambda_function.fn.arn
+    role_arn = "arn:aws:iam::123456789012:role/scheduler"
+  }
+}
+resource "aws_lb_target_group_attachment" "fn" {
+  target_group_arn = aws_lb_target_group.fn.arn
+  target_id        = aws_lambda_function.fn.arn
+}
+"""
+    template, _ = _module({"main.tf": text})
+    function = template.functions[0]
+    assert [(e.kind, e.invocation) for e in function.events] == [
+        ("schedule", "async"),
+        ("alb", "sync"),
+    ]
+    assert [m.value for m in function.role.managed_policies] == [
+        "arn:aws:iam::aws:policy/AdministratorAccess"
+    ]

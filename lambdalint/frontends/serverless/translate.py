@@ -52,9 +52,12 @@ class Translator:
         for logical_id, node in _map(raw).items():
             if logical_id not in self.resources:  # raw CloudFormation may extend ours
                 self.add(logical_id, node, _map(raw).key_span(logical_id), generated=False)
-        self.out.root = Node(
-            {"Resources": Node(self.resources, self.root.span, self.keys)}, self.root.span, {}
-        )
+        sections = {"Resources": Node(self.resources, self.root.span, self.keys)}
+        for name in ("Parameters", "Mappings", "Conditions"):  # what `resources:` intrinsics use
+            section = self.root.path("resources", name)
+            if section is not None:
+                sections[name] = section
+        self.out.root = Node(sections, self.root.span, {})
         return self.out
 
     def add(self, logical_id: str, node: Node, span: Span, generated: bool = True) -> None:
@@ -247,22 +250,25 @@ class Translator:
     # -- events -------------------------------------------------------------------------------
 
     def sqs(self, function: str, event_id: str, node: Node) -> None:
-        arn = node.get("arn") if node.is_map else node
+        arn = _settings(node, "arn")
         props: dict[str, Node] = {
             "EventSourceArn": arn or Node(UNKNOWN, node.span),
             "FunctionName": _ref(function, node.span),
         }
-        self.poller_settings(props, node, window="maximumBatchingWindow")
+        if node.intrinsic() is None:
+            self.poller_settings(props, node, window="maximumBatchingWindow")
         self.add(
             event_id, _resource("AWS::Lambda::EventSourceMapping", props, node.span), node.span
         )
 
     def stream(self, function: str, event_id: str, node: Node) -> None:
-        arn = node.get("arn") if node.is_map else node
+        arn = _settings(node, "arn")
         props: dict[str, Node] = {
             "EventSourceArn": arn or Node(UNKNOWN, node.span),
             "FunctionName": _ref(function, node.span),
         }
+        if node.intrinsic() is not None:
+            node = Node({}, node.span, {})  # the ARN alone: no settings
         self.poller_settings(props, node, window="batchWindow")
         if node.is_map:
             for ours, theirs in (
@@ -429,6 +435,13 @@ EVENTS = {
     "websocket": Translator.websocket,
     "alb": Translator.alb,
 }
+
+
+def _settings(node: Node, key: str) -> Node | None:
+    """An event's main value: `- sqs: arn`, `- sqs: !GetAtt Q.Arn`, or `- sqs: {arn: ...}`."""
+    if node.is_map and node.intrinsic() is None:
+        return node.get(key)
+    return node
 
 
 def _map(node: Node | None) -> Node:

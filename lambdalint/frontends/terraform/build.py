@@ -501,6 +501,31 @@ class TerraformBuilder:
             event.target = topic.value
         attach(self.function_of(self.node(block, "endpoint")), event)
 
+    def policy_attachment_to_roles(self, address: str, block: Block) -> None:
+        """`aws_iam_policy_attachment`: one policy attached to a list of roles."""
+        roles = self.node(block, "roles")
+        arn = self.node(block, "policy_arn")
+        for role in roles.value if roles is not None and isinstance(roles.value, list) else []:
+            if isinstance(role.value, Role) and arn is not None:
+                self.managed(role.value, Node([arn], arn.span))
+
+    def scheduler_schedule(self, address: str, block: Block) -> None:
+        """`aws_scheduler_schedule`: EventBridge Scheduler invokes its target asynchronously."""
+        target = block.child("target")
+        function = self.function_of(self.node(target, "arn"))
+        if target is None or function is None:
+            return
+        event = self.caller(address, block.span, "schedule", "async")
+        event.on_failure = self.val(target, "dead_letter_config", "arn")
+        event.maximum_retry_attempts = self.val(target, "retry_policy", "maximum_retry_attempts")
+        attach(function, event)
+
+    def target_group_attachment(self, address: str, block: Block) -> None:
+        """An ALB target group attachment naming a function: the load balancer waits for it."""
+        function = self.function_of(self.node(block, "target_id"))
+        if function is not None:
+            attach(function, self.caller(address, block.span, "alb", "sync"))
+
     def eventbridge_target(self, address: str, block: Block) -> None:
         function = self.function_of(self.node(block, "arn"))
         if function is None:
@@ -877,6 +902,12 @@ PASSES: list[tuple[tuple[str, ...], Callable[[TerraformBuilder, str, Block], Non
     (("aws_s3_bucket_notification",), TerraformBuilder.bucket_notification),
     (("aws_sns_topic_subscription",), TerraformBuilder.sns_subscription),
     (("aws_cloudwatch_event_target",), TerraformBuilder.eventbridge_target),
+    (("aws_iam_policy_attachment",), TerraformBuilder.policy_attachment_to_roles),
+    (("aws_scheduler_schedule",), TerraformBuilder.scheduler_schedule),
+    (
+        ("aws_lb_target_group_attachment", "aws_alb_target_group_attachment"),
+        TerraformBuilder.target_group_attachment,
+    ),
     (("aws_api_gateway_integration",), TerraformBuilder.rest_integration),
     (("aws_apigatewayv2_integration",), TerraformBuilder.http_integration),
 ]

@@ -154,7 +154,7 @@ JSON_BLOCKS = frozenset(
     """
     environment tracing_config dead_letter_config logging_config ephemeral_storage
     destination_config on_failure on_success cors statement principals not_principals condition
-    lambda_function inline_policy filter_criteria self_managed_event_source retry_policy
+    lambda_function inline_policy filter_criteria self_managed_event_source retry_policy target
     """.split()  # noqa: SIM905 - a word list reads better than quoted strings
 )
 LABELS = {"resource": 2, "data": 2, "variable": 1, "module": 1, "output": 1, "provider": 1}
