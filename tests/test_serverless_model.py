@@ -211,3 +211,11 @@ resources:
 """
     (event,) = _template(text).functions[0].events
     assert event.target.visibility_timeout.value == 20
+
+
+def test_a_provider_setting_shared_by_functions_is_reported_once_naming_them(lint):
+    text = "service: s\nprovider:\n  name: aws\n  runtime: python3.9\nfunctions:\n  fn:\n    handler: h.a\n  other:\n    handler: h.b\n"
+    result = lint({"serverless.yml": text}, select=["LL204"])
+    (finding,) = result.findings
+    assert finding.span.line == 4
+    assert finding.message.endswith("(shared by fn and other)")
