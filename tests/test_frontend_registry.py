@@ -63,9 +63,10 @@ def invoke(*args: str):
         ("template.yaml", "template"),
         ("stack.template", "template"),
         ("cdk.out/App.template.json", "template"),
-        ("serverless.yml", None),
-        ("Serverless.YAML", None),
-        ("main.tf", None),
+        ("serverless.yml", "serverless"),
+        ("Serverless.YAML", "serverless"),
+        ("serverless.json", "serverless"),
+        ("main.tf", "terraform"),
         ("README.md", None),
     ],
 )
@@ -80,15 +81,31 @@ def test_one_registration_per_kind():
 
 
 def test_files_no_frontend_reads_are_not_counted_and_are_named(project):
-    project({"main.tf": TERRAFORM, "serverless.yml": SERVERLESS})
-    result = invoke("check", "--isolated", "main.tf", "serverless.yml")
+    project({"notes.txt": "hello\n", "Dockerfile": "FROM python\n"})
+    result = invoke("check", "--isolated", "notes.txt", "Dockerfile")
     assert result.exit_code == 0
     assert "All checks passed" not in result.stdout
     assert result.stdout.strip() == "Nothing checked (0 files)."
-    assert "passed over main.tf: Terraform is not analysed yet" in result.stderr
-    assert "passed over serverless.yml: Serverless Framework files are not analysed yet" in (
-        result.stderr
+    assert "passed over notes.txt: no frontend reads this kind of file" in result.stderr
+    assert "passed over Dockerfile: no frontend reads this kind of file" in result.stderr
+
+
+def test_terraform_and_serverless_files_are_checked(project):
+    project({"main.tf": TERRAFORM, "serverless.yml": SERVERLESS})
+    result = invoke(
+        "check",
+        "--isolated",
+        "--select",
+        "LL204",
+        "--format",
+        "concise",
+        "main.tf",
+        "serverless.yml",
     )
+    assert [line.split(" ")[0] for line in result.stdout.splitlines()[:2]] == [
+        "main.tf:3:19:",
+        "serverless.yml:4:12:",
+    ]
 
 
 def test_yaml_that_is_not_a_template_is_passed_over_not_checked(project):

@@ -51,6 +51,7 @@ def _merged(group: list[Finding]) -> list[Finding]:
 
 
 def _subject(anchor: str) -> str:
-    """The logical id a template finding is about (`Resources/OrdersFunction/...`)."""
+    """The logical id a template finding is about (`Resources/OrdersFunction/...`), or the
+    function key in a serverless.yml (`functions/orders`, where `provider` is the shared line)."""
     parts = anchor.split("/")
-    return parts[1] if len(parts) > 1 and parts[0] == "Resources" else ""
+    return parts[1] if len(parts) > 1 and parts[0] in ("Resources", "functions") else ""

@@ -44,15 +44,19 @@ class Frontend:
     suffixes: frozenset[str]
     analyser: str  # "module:function": function(source, text, parse) -> Analysis (see above)
     leaves: frozenset[str] = frozenset()  # file names it does not claim despite the suffix
+    names: frozenset[str] = frozenset()  # file names it claims whatever their suffix
     # "module:function" telling from a file's first bytes (as Latin-1) whether it is this kind:
     # a file that cannot be read or decoded is reported only then. None: always reported.
     unreadable_sniff: str | None = None
-    # Several files of one directory make one model (a Terraform module). No registered
-    # frontend assembles yet.
+    # Several files of one directory make one model (a Terraform module).
     assembles: bool = False
 
     def claims(self, path: Path) -> bool:
-        return path.suffix.lower() in self.suffixes and path.name.lower() not in self.leaves
+        name = path.name.lower()
+        if name in self.names:
+            return True
+        # `endswith`, not `Path.suffix`: Terraform's JSON files are `*.tf.json`.
+        return name.endswith(tuple(self.suffixes)) and name not in self.leaves
 
     def unit_of(self, path: Path) -> Path:
         """The unit a file belongs to, for a frontend that assembles: its directory."""
@@ -70,12 +74,26 @@ def _load(name: str) -> Callable:
     return getattr(importlib.import_module(module), function)
 
 
-# The Serverless Framework's own files: its frontend does not exist yet, and its YAML is not a
-# CloudFormation template even though its `resources:` section holds CloudFormation.
+# The Serverless Framework's own files: its YAML is not a CloudFormation template even though
+# its `resources:` section holds CloudFormation.
 SERVERLESS_FILES = frozenset({"serverless.yml", "serverless.yaml", "serverless.json"})
 
 FRONTENDS: tuple[Frontend, ...] = (
     Frontend("python", "Python", frozenset({".py"}), "lambdalint.frontends.python.analyse:analyse"),
+    Frontend(
+        "terraform",
+        "Terraform modules",
+        frozenset({".tf", ".tf.json"}),
+        "lambdalint.frontends.terraform:analyse",
+        assembles=True,
+    ),
+    Frontend(
+        "serverless",
+        "Serverless Framework services",
+        frozenset(),
+        "lambdalint.frontends.serverless:analyse",
+        names=SERVERLESS_FILES,
+    ),
     Frontend(
         "template",
         "CloudFormation/SAM templates",
@@ -99,8 +117,4 @@ def frontend_of_kind(kind: str) -> Frontend:
 def why_unclaimed(path: Path) -> str:
     """Why no frontend reads a file, as a user would want it said."""
     labels = ", ".join(frontend.label for frontend in FRONTENDS)
-    if path.suffix.lower() == ".tf":
-        return f"Terraform is not analysed yet (lambdalint reads {labels})"
-    if path.name.lower() in SERVERLESS_FILES:
-        return f"Serverless Framework files are not analysed yet (lambdalint reads {labels})"
     return f"no frontend reads this kind of file (lambdalint reads {labels})"

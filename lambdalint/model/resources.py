@@ -23,9 +23,17 @@ class Resource:
     anchor: str = ""  # logical path, e.g. "Resources/OrderFn"
     resource_type: str = ""  # as written: "AWS::SQS::Queue", "aws_sqs_queue"; any resource type
     # can be the target of a relation (a Kinesis stream is a plain Resource)
+    # How the user's format spells a property a message names, keyed by its CloudFormation
+    # name (`Timeout` -> `timeout` in Terraform); filled by the frontend, empty for CloudFormation.
+    names: dict[str, str] = field(default_factory=dict, repr=False)
+    construct_path: str = ""  # CDK: the construct that synthesized it (`aws:cdk:path`)
 
     def __hash__(self) -> int:
         return id(self)
+
+    def prop(self, name: str) -> str:
+        """`name` (a CloudFormation property name) as this resource's format writes it."""
+        return self.names.get(name, name)
 
 
 @dataclass(eq=False)
@@ -184,3 +192,20 @@ class Template:
     # Event source mappings whose function could not be resolved (a FunctionName from a
     # parameter or an import): rules that need only the mapping itself can still read them.
     unattached_events: list[EventSource] = field(default_factory=list)
+
+    def add(self, obj: Resource) -> None:
+        """Put a model object in the list of its kind (a plain Resource goes in none)."""
+        lists: dict[type, list] = {
+            Function: self.functions,
+            Role: self.roles,
+            Queue: self.queues,
+            Bucket: self.buckets,
+            Topic: self.topics,
+            Table: self.tables,
+            LogGroup: self.log_groups,
+            Permission: self.permissions,
+            FunctionUrl: self.urls,
+        }
+        target = lists.get(type(obj))
+        if target is not None:
+            target.append(obj)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from lambdalint.core.span import Span
 from lambdalint.frontends.cloudformation.intrinsics import Resolver
-from lambdalint.frontends.cloudformation.nodes import Node
+from lambdalint.frontends.cloudformation.nodes import Node, wrap
 from lambdalint.model import (
     MISSING,
     UNKNOWN,
@@ -122,25 +122,10 @@ class Builder:
                 suppressed=suppressions(node),
                 anchor=f"Resources/{logical_id}",
                 resource_type=kind,
+                construct_path=construct_path(node),
             )
             self.resolver.objects[logical_id] = obj
-            self.add(obj)
-
-    def add(self, obj: Resource) -> None:
-        lists = {
-            Function: self.template.functions,
-            Role: self.template.roles,
-            Queue: self.template.queues,
-            Bucket: self.template.buckets,
-            Topic: self.template.topics,
-            Table: self.template.tables,
-            LogGroup: self.template.log_groups,
-            Permission: self.template.permissions,
-            FunctionUrl: self.template.urls,
-        }
-        target = lists.get(type(obj))
-        if target is not None:
-            target.append(obj)
+            self.template.add(obj)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -569,6 +554,15 @@ def passes(sam, events) -> list[tuple[tuple[str, ...], Callable[[Builder, str, N
     ]
 
 
+def construct_path(node: Node) -> str:
+    """The CDK construct a synthesized resource comes from: `aws:cdk:path` without the final
+    `/Resource` that L2 constructs add for their CloudFormation resource (users know the L2)."""
+    path = node.path("Metadata", "aws:cdk:path")
+    if path is None or not isinstance(path.value, str):
+        return ""
+    return path.value.removesuffix("/Resource")
+
+
 def suppressions(node: Node) -> tuple[str, ...]:
     """Rule ids/names from `Metadata: {lambdalint: {ignore: [...]}}` on a resource."""
     ignore = node.path("Metadata", "lambdalint", "ignore")
@@ -589,15 +583,7 @@ def json_node(node: Node) -> Node | None:
         value = json.loads(node.value)
     except (TypeError, ValueError):
         return None
-    return _wrap(value, node.span)
-
-
-def _wrap(value: object, span: Span) -> Node:
-    if isinstance(value, dict):
-        return Node({str(k): _wrap(v, span) for k, v in value.items()}, span, {})
-    if isinstance(value, list):
-        return Node([_wrap(v, span) for v in value], span)
-    return Node(value, span)
+    return wrap(value, node.span)
 
 
 __all__ = ["MISSING", "Builder", "is_template"]

@@ -73,6 +73,15 @@ def plain(node: Node | None) -> Any:
     return value
 
 
+def wrap(value: Any, span: Span) -> Node:
+    """A plain value (parsed JSON) as Nodes that all carry `span`."""
+    if isinstance(value, dict):
+        return Node({str(k): wrap(v, span) for k, v in value.items()}, span, {})
+    if isinstance(value, list):
+        return Node([wrap(v, span) for v in value], span)
+    return Node(value, span)
+
+
 class LoadError(Exception):
     """The text is not a well-formed document; `line`/`column` are 1-based."""
 

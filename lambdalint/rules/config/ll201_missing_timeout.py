@@ -27,7 +27,7 @@ class MissingTimeout(TemplateRule):
                 yield self.finding(
                     function.span,
                     f"function {function.logical_id} sets no timeout, so it runs with the "
-                    f"default of {function.default_timeout} s; set Timeout to what the work "
-                    "needs and what its callers wait for",
+                    f"default of {function.default_timeout} s; set {function.prop('Timeout')} to "
+                    "what the work needs and what its callers wait for",
                     anchor=function.anchor,
                 )

@@ -26,7 +26,8 @@ class MissingMemorySize(TemplateRule):
                 yield self.finding(
                     function.span,
                     f"function {function.logical_id} sets no memory size, so it gets 128 MB "
-                    "and the CPU share that comes with it; set MemorySize from a measurement "
+                    "and the CPU share that comes with it; set "
+                    f"{function.prop('MemorySize')} from a measurement "
                     "(AWS Lambda Power Tuning)",
                     anchor=function.anchor,
                 )

@@ -32,8 +32,8 @@ class TracingDisabled(TemplateRule):
                 yield self.finding(
                     function.span,
                     f"function {function.logical_id} has no tracing configuration: X-Ray "
-                    "traces only requests an upstream service already sampled; set Tracing "
-                    "to Active",
+                    "traces only requests an upstream service already sampled; set "
+                    f"{function.prop('Tracing')} to Active",
                     anchor=function.anchor,
                 )
             elif tracing.every(lambda value: not is_active(value)):

@@ -47,7 +47,7 @@ class MissingLogRetention(TemplateRule):
         return self.finding(
             group.span,
             f"log group {group.logical_id} of function {function.logical_id} sets no "
-            "RetentionInDays: its logs are kept, and billed, forever",
+            f"{group.prop('RetentionInDays')}: its logs are kept, and billed, forever",
             related=[Related(function.span, "the function logging to it")],
             anchor=function.anchor,
         )
@@ -87,7 +87,8 @@ class MissingLogRetention(TemplateRule):
             function.span,
             f"function {function.logical_id} has no log group resource with a retention: "
             "Lambda creates /aws/lambda/<function name> on first run and keeps its logs "
-            "forever; declare the log group with RetentionInDays (or point LoggingConfig at "
+            f"forever; declare the log group with {function.prop('RetentionInDays')} (or point "
+            f"{function.prop('LoggingConfig')} at "
             "one)",
             anchor=function.anchor,
         )

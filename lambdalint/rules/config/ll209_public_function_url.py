@@ -28,8 +28,8 @@ class PublicFunctionUrl(TemplateRule):
             owner = f" of function {function.logical_id}" if function is not None else ""
             yield self.finding(
                 auth.span or url.span,
-                f"the function URL{owner} has AuthType NONE: anyone who finds the URL can "
-                "invoke the function (and run up its bill); use AWS_IAM, or check the caller "
-                "in the handler and cap the function's concurrency",
+                f"the function URL{owner} has {url.prop('AuthType')} NONE: anyone who finds "
+                "the URL can invoke the function (and run up its bill); use AWS_IAM, or check "
+                "the caller in the handler and cap the function's concurrency",
                 anchor=url.anchor or (function.anchor if function is not None else ""),
             )

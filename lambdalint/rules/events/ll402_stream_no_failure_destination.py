@@ -33,8 +33,8 @@ class StreamNoFailureDestination(TemplateRule):
                 continue
             yield self.finding(
                 event_span(event, function),
-                f"{describe(event, start=True)} of {function.logical_id} has no OnFailure "
-                "destination: records that exhaust their retries or age out are lost "
-                "without a record of what failed.",
+                f"{describe(event, start=True)} of {function.logical_id} has no "
+                f"{event.prop('OnFailure')} destination: records that exhaust their retries or "
+                "age out are lost without a record of what failed.",
                 anchor=event_anchor(event, function),
             )

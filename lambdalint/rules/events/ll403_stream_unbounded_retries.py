@@ -43,8 +43,9 @@ class StreamUnboundedRetries(TemplateRule):
             yield self.finding(
                 event_span(event, function),
                 f"{describe(event, start=True)} of {function.logical_id} retries a failing "
-                "batch until its records expire (MaximumRetryAttempts and "
-                "MaximumRecordAgeInSeconds unbounded, no BisectBatchOnFunctionError): one bad "
+                f"batch until its records expire ({event.prop('MaximumRetryAttempts')} and "
+                f"{event.prop('MaximumRecordAgeInSeconds')} unbounded, no "
+                f"{event.prop('BisectBatchOnFunctionError')}): one bad "
                 "record blocks its shard for up to the stream's retention.",
                 anchor=event_anchor(event, function),
             )

@@ -32,8 +32,9 @@ class AsyncNoFailureDestination(TemplateRule):
             yield self.finding(
                 function.span,
                 f"{function.logical_id} is invoked asynchronously by {describe(sources[0])} "
-                "but has neither a dead-letter queue nor an OnFailure destination: an event "
-                "that still fails after two retries is dropped.",
+                "but has neither a dead-letter queue nor a failure destination "
+                f"({function.prop('OnFailure')}): an event that still fails after two retries "
+                "is dropped.",
                 related=[
                     Related(event_span(e, function), "invokes it asynchronously") for e in sources
                 ],

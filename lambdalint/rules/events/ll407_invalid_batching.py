@@ -53,11 +53,12 @@ def _problems(function: Function, event: EventSource) -> Iterator[tuple]:
     window_at = event.batching_window.span or event_span(event, function)
     low, high = BATCH_SIZE_RANGE
     if size and all(not low <= value <= high for value in size):
-        yield size_at, f"BatchSize {_show(size)} is outside {low}-{high}."
+        yield size_at, f"{event.prop('BatchSize')} {_show(size)} is outside {low}-{high}."
         return
     low, high = WINDOW_RANGE
     if window and all(not low <= value <= high for value in window):
-        yield window_at, f"MaximumBatchingWindowInSeconds {_show(window)} is outside {low}-{high}."
+        name = event.prop("MaximumBatchingWindowInSeconds")
+        yield window_at, f"{name} {_show(window)} is outside {low}-{high}."
         return
     if event.kind == "sqs":
         yield from _sqs_problems(event, size, window, size_at, window_at)
@@ -68,7 +69,8 @@ def _sqs_problems(event, size, window, size_at, window_at) -> Iterator[tuple]:
     fifo = flag(queue.fifo) if queue is not None else None
     is_fifo = bool(fifo) and all(fifo)
     if is_fifo and size and all(value > FIFO_MAX for value in size):
-        yield size_at, f"BatchSize {_show(size)} exceeds {FIFO_MAX}, the maximum for FIFO queues."
+        name = event.prop("BatchSize")
+        yield size_at, f"{name} {_show(size)} exceeds {FIFO_MAX}, the maximum for FIFO queues."
         return
     if is_fifo and window and all(value > 0 for value in window):
         yield window_at, "FIFO queues do not support a batching window."
@@ -80,8 +82,9 @@ def _sqs_problems(event, size, window, size_at, window_at) -> Iterator[tuple]:
         yield (
             size_at,
             (
-                f"BatchSize {_show(size)} is over {SQS_UNWINDOWED_MAX}, which needs "
-                "MaximumBatchingWindowInSeconds of at least 1."
+                f"{event.prop('BatchSize')} {_show(size)} is over {SQS_UNWINDOWED_MAX}, "
+                "which needs "
+                f"{event.prop('MaximumBatchingWindowInSeconds')} of at least 1."
             ),
         )
 

@@ -24,8 +24,9 @@ class RecursiveLoopAllowed(TemplateRule):
             if setting.every(lambda value: isinstance(value, str) and value.lower() == "allow"):
                 yield self.finding(
                     setting.span or function.span,
-                    f"{function.logical_id} sets RecursiveLoop to Allow: Lambda no longer stops "
-                    "the recursive loops it detects (through an SQS queue or SNS topic, for "
-                    "example), which then run and bill until someone notices.",
+                    f"{function.logical_id} sets {function.prop('RecursiveLoop')} to Allow: "
+                    "Lambda no longer stops the recursive loops it detects (through an SQS "
+                    "queue or SNS topic, for example), which then run and bill until someone "
+                    "notices.",
                     anchor=function.anchor,
                 )

@@ -43,15 +43,17 @@ def _problem(permission: Permission) -> str | None:
     if principal.every(lambda p: p == "*"):
         if unscoped and permission.principal_org_id.is_missing:
             return (
-                "Anyone may invoke this function (principal `*` with no SourceArn, "
-                "SourceAccount or PrincipalOrgID)."
+                "Anyone may invoke this function (principal `*` with no "
+                f"{permission.prop('SourceArn')}, {permission.prop('SourceAccount')} or "
+                f"{permission.prop('PrincipalOrgID')})."
             )
         return None
     if principal.every(_is_service) and unscoped:
         service = principal.alternatives[0]
         return (
             f"Any {service} resource, in any account, may invoke this function (confused "
-            "deputy): set SourceArn (and SourceAccount) to the resource that calls it."
+            f"deputy): set {permission.prop('SourceArn')} (and "
+            f"{permission.prop('SourceAccount')}) to the resource that calls it."
         )
     return None
 
