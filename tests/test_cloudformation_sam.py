@@ -216,3 +216,41 @@ Resources:
 """
     loaded, _ = load_template(text, "t.yaml")
     assert [(e.kind, e.invocation) for e in loaded.functions[0].events] == [("httpapi", "sync")]
+
+
+def test_sam_adds_a_scoped_permission_for_each_pushing_event():
+    text = """\
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  IsProd: !Equals [!Ref AWS::StackName, prod]
+Resources:
+  Uploads:
+    Type: AWS::S3::Bucket
+  Alerts:
+    Type: AWS::SNS::Topic
+  Jobs:
+    Type: AWS::SQS::Queue
+  Fn:
+    Type: AWS::Serverless::Function
+    Condition: IsProd
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Get: {Type: Api, Properties: {Path: /, Method: get}}
+        Upload: {Type: S3, Properties: {Bucket: !Ref Uploads, Events: s3:ObjectCreated:*}}
+        Alert: {Type: SNS, Properties: {Topic: !Ref Alerts}}
+        Poll: {Type: SQS, Properties: {Queue: !GetAtt Jobs.Arn}}
+"""
+    template, findings = load_template(text, "template.yaml")
+    assert not findings
+    fn = by_id(template.functions, "Fn")
+    assert fn.condition == "IsProd"
+    made = {p.logical_id: p for p in template.permissions}
+    # A polled queue needs no resource-based permission: the role reads it.
+    assert sorted(made) == ["FnAlertPermission", "FnGetPermission", "FnUploadPermission"]
+    assert all(p.implicit and p.function is fn and p.condition == "IsProd" for p in made.values())
+    assert made["FnGetPermission"].principal.value == "apigateway.amazonaws.com"
+    assert made["FnAlertPermission"].source_arn.value is UNKNOWN  # scoped, to the topic
+    upload = made["FnUploadPermission"]
+    assert upload.source_arn.is_missing and upload.source_account.value is UNKNOWN

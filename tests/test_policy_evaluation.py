@@ -135,3 +135,40 @@ def test_action_patterns_match_as_iam_does():
     assert action_matches("S3:getobject", "s3:GetObject")
     assert action_matches("iam:Pass?ole", "iam:PassRole")
     assert not action_matches("s3:Get", "s3:GetObject")
+
+
+def test_a_policy_under_a_template_condition_is_only_possible():
+    # The policy exists only when IsProd is true: what it allows (or denies) is not certain.
+    text = textwrap.dedent(
+        """\
+        Conditions:
+          IsProd: !Equals [!Ref AWS::StackName, prod]
+        Resources:
+          Role:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {}
+              Policies:
+                - PolicyName: always
+                  PolicyDocument:
+                    Statement:
+                      - {Effect: Allow, Action: sqs:SendMessage, Resource: '*'}
+          Extra:
+            Type: AWS::IAM::Policy
+            Condition: IsProd
+            Properties:
+              PolicyName: extra
+              Roles: [!Ref Role]
+              PolicyDocument:
+                Statement:
+                  - {Effect: Allow, Action: s3:GetObject, Resource: '*'}
+                  - {Effect: Deny, Action: sqs:SendMessage, Resource: '*'}
+        """
+    )
+    template, findings = load_template(text, "template.yaml")
+    assert not findings
+    (role,) = template.roles
+    granted = permissions(role)
+    assert granted.decide("s3:GetObject") == UNKNOWN
+    assert granted.decide("sqs:SendMessage") == UNKNOWN
+    assert granted.decide("sqs:DeleteQueue") == DENIED

@@ -168,3 +168,39 @@ def test_ll504_counts_what_called_services_do_with_the_role_and_skips_layers(lin
         "src/app.py": (CRUD / "src" / "app.py").read_text(),
     }
     assert lint(crud, select=["LL504"]).findings == []  # a layer's code may use the rest
+
+
+def test_ll502_and_ll503_treat_what_a_condition_adds_as_possible(lint):
+    template = (CRUD / "template.yaml").read_text()
+    template = template.replace(
+        "Resources:\n",
+        "Conditions:\n  IsProd: !Equals [!Ref AWS::StackName, prod]\nResources:\n",
+    ).replace(
+        "          BUCKET: !Ref Images\n",
+        "          BUCKET: !Ref Images\n          MODE: !If [IsProd, strict, !Ref AWS::NoValue]\n",
+    )
+    template += (
+        "  Lockdown:\n"
+        "    Type: AWS::IAM::Policy\n"
+        "    Condition: IsProd\n"
+        "    Properties:\n"
+        "      PolicyName: lockdown\n"
+        "      Roles: [!Ref ReaderRole]\n"
+        "      PolicyDocument:\n"
+        "        Statement:\n"
+        "          - {Effect: Deny, Action: dynamodb:GetItem, Resource: '*'}\n"
+    )
+    app = (
+        (CRUD / "src" / "app.py")
+        .read_text()
+        .replace(
+            "def handler(event, context):\n",
+            "def handler(event, context):\n    os.environ['MODE']\n",
+        )
+    )
+    files = {"template.yaml": template, "src/app.py": app}
+    # MODE is set when IsProd holds; the Deny exists only when it holds: neither is certain.
+    assert lint(files, select=["LL502", "LL503"]).findings == []
+    always = template.replace("    Condition: IsProd\n", "")
+    (finding,) = lint({**files, "template.yaml": always}, select=["LL503"]).findings
+    assert "dynamodb:GetItem" in finding.message

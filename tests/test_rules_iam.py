@@ -6,6 +6,7 @@ from __future__ import annotations
 from lambdalint.api import TemplateContext
 from lambdalint.core.rule import all_rules
 from lambdalint.core.span import Span
+from lambdalint.frontends.cloudformation import load_template
 from lambdalint.model import UNKNOWN, Function, Permission, Role, Statement, Template, Val
 
 PATH = "template.yaml"
@@ -276,3 +277,18 @@ Resources:
 def test_metadata_on_the_function_suppresses_findings_on_its_implicit_role(lint):
     result = lint({"template.yaml": SAM_WILDCARD}, select=["LL301", "LL306"])
     assert sorted(f.rule for f in result.findings) == ["LL306"]
+
+
+def test_ll305_is_silent_on_the_permissions_sam_adds_for_events():
+    text = (
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Uploads:\n    Type: AWS::S3::Bucket\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: app.handler\n      Runtime: python3.12\n      Events:\n"
+        "        Upload: {Type: S3, Properties: {Bucket: !Ref Uploads, Events: s3:ObjectCreated:*}}\n"
+        "        Tick: {Type: Schedule, Properties: {Schedule: rate(1 hour)}}\n"
+    )
+    template, _ = load_template(text, "template.yaml")
+    assert len(template.permissions) == 2
+    assert check("LL305", template) == []

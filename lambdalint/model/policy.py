@@ -65,7 +65,8 @@ class Grant:
     actions: tuple[str, ...]
     not_action: bool = False
     resources: tuple[Any, ...] = ("*",)  # known values: "*", ARNs, model objects
-    conditional: bool = False  # a Condition (or NotResource) limits it in ways not judged here
+    conditional: bool = False  # a Condition (or NotResource) limits it in ways not judged here,
+    # or its policy exists only under a template condition
     statement: Statement | None = None  # None for an AWS managed policy
     managed: str = ""  # the AWS managed policy it comes from
 
@@ -160,7 +161,7 @@ def _grant(statement: Statement) -> Grant | None:
         tuple(patterns),
         not_action,
         tuple(values) or ("*",),
-        statement.has_condition or bool(statement.not_resources),
+        statement.has_condition or statement.sometimes or bool(statement.not_resources),
         statement,
     )
 

@@ -123,6 +123,7 @@ class Builder:
                 anchor=f"Resources/{logical_id}",
                 resource_type=kind,
                 construct_path=construct_path(node),
+                condition=condition(node),
             )
             self.resolver.objects[logical_id] = obj
             self.template.add(obj)
@@ -292,9 +293,12 @@ class Builder:
         if target is not None and target.resource_type == "AWS::IAM::ManagedPolicy":
             props = self.props(self.nodes[target.logical_id])
             document = props.get("PolicyDocument") if props else None
-            self.read_document(role, document, f"managed policy {target.logical_id}")
+            origin = f"managed policy {target.logical_id}"
+            self.read_document(role, document, origin, sometimes=bool(target.condition))
 
-    def read_document(self, role: Role, document: Node | None, origin: str) -> None:
+    def read_document(
+        self, role: Role, document: Node | None, origin: str, sometimes: bool = False
+    ) -> None:
         if document is not None and isinstance(document.value, str):
             document = json_node(document)
         if document is None or not document.is_map or document.intrinsic() is not None:
@@ -307,7 +311,9 @@ class Builder:
             if not statement.is_map or statement.intrinsic() is not None:
                 self.incomplete(role)
                 continue
-            role.statements.append(self.statement(statement, origin))
+            read = self.statement(statement, origin)
+            read.sometimes = sometimes
+            role.statements.append(read)
 
     def statement(self, node: Node, origin: str) -> Statement:
         resources = node.get("Resource")
@@ -346,7 +352,9 @@ class Builder:
         for name in names:
             role = self.resolver.target(name)
             if isinstance(role, Role):
-                self.read_document(role, props.get("PolicyDocument"), f"policy {logical_id}")
+                document, origin = props.get("PolicyDocument"), f"policy {logical_id}"
+                sometimes = bool(self.obj(logical_id).condition)
+                self.read_document(role, document, origin, sometimes=sometimes)
 
     # -- functions ----------------------------------------------------------------------------
 
@@ -561,6 +569,14 @@ def construct_path(node: Node) -> str:
     if path is None or not isinstance(path.value, str):
         return ""
     return path.value.removesuffix("/Resource")
+
+
+def condition(node: Node) -> str:
+    """The name of the condition a resource is created under (`Condition: IsProd`)."""
+    value = node.get("Condition")
+    if value is None:
+        return ""
+    return value.value if isinstance(value.value, str) and value.value else "(unreadable)"
 
 
 def suppressions(node: Node) -> tuple[str, ...]:

@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any
 from lambdalint.core.span import Span
 from lambdalint.frontends.cloudformation import events
 from lambdalint.frontends.cloudformation.nodes import Node
-from lambdalint.model import UNKNOWN, EventSource, Function, FunctionUrl, Role, Statement, Val
+from lambdalint.model import (
+    UNKNOWN,
+    EventSource,
+    Function,
+    FunctionUrl,
+    Permission,
+    Role,
+    Statement,
+    Val,
+)
+from lambdalint.model.values import MISSING_VAL, UNKNOWN_VAL
 
 if TYPE_CHECKING:
     from lambdalint.frontends.cloudformation.build import Builder
@@ -191,6 +201,49 @@ def declared_events(builder: Builder, fn: Function, props: Node) -> None:
         else:
             non_poll(builder, event, kind_name, event_props)
         events.attach(fn, event)
+        implicit_permission(builder, fn, event, kind_name)
+
+
+# The AWS::Lambda::Permission SAM adds for an event source that pushes to the function, by event
+# type: the principal, and whether SAM scopes it by SourceArn (the API, topic, rule...) or, for
+# S3 (whose ARN would make a circular dependency), by SourceAccount.
+IMPLICIT_PERMISSIONS = {
+    "Api": ("apigateway.amazonaws.com", "SourceArn"),
+    "HttpApi": ("apigateway.amazonaws.com", "SourceArn"),
+    "S3": ("s3.amazonaws.com", "SourceAccount"),
+    "SNS": ("sns.amazonaws.com", "SourceArn"),
+    "EventBridgeRule": ("events.amazonaws.com", "SourceArn"),
+    "CloudWatchEvent": ("events.amazonaws.com", "SourceArn"),
+    "Schedule": ("events.amazonaws.com", "SourceArn"),
+    "CloudWatchLogs": ("logs.amazonaws.com", "SourceArn"),
+    "IoTRule": ("iot.amazonaws.com", "SourceArn"),
+    "Cognito": ("cognito-idp.amazonaws.com", "SourceArn"),
+}
+
+
+def implicit_permission(builder: Builder, fn: Function, event: EventSource, kind: str) -> None:
+    """The permission SAM generates for the event: it exists (nothing is missing) and is scoped
+    to the event's source by SAM, whose exact ARN the model does not need."""
+    if kind not in IMPLICIT_PERMISSIONS:
+        return
+    principal, scope = IMPLICIT_PERMISSIONS[kind]
+    scoped = UNKNOWN_VAL  # SAM writes the source's ARN or the stack's account there
+    permission = Permission(
+        f"{event.logical_id}Permission",
+        event.span,
+        source="sam",
+        suppressed=fn.suppressed,
+        anchor=event.anchor,
+        resource_type="AWS::Lambda::Permission",
+        condition=fn.condition,
+        function=fn,
+        principal=Val(principal, event.span),
+        source_arn=scoped if scope == "SourceArn" else MISSING_VAL,
+        source_account=scoped if scope == "SourceAccount" else MISSING_VAL,
+        action=Val("lambda:InvokeFunction", event.span),
+        implicit=True,
+    )
+    builder.template.permissions.append(permission)
 
 
 def non_poll(builder: Builder, event: EventSource, kind_name: str, props: Node) -> None:
