@@ -292,3 +292,20 @@ def test_ll305_is_silent_on_the_permissions_sam_adds_for_events():
     template, _ = load_template(text, "template.yaml")
     assert len(template.permissions) == 2
     assert check("LL305", template) == []
+
+
+def test_ll301_and_ll306_read_denies_through_the_evaluator():
+    # A Deny on every resource that covers the whole wildcard takes the grant back.
+    s3_back = with_role(statement(["s3:*"]), statement(["s3:*"], effect="Deny", line=60))
+    assert check("LL301", s3_back) == []
+    partly = with_role(statement(["s3:*"]), statement(["s3:Delete*"], effect="Deny", line=60))
+    assert lines(check("LL301", partly)) == [51]
+    scoped = with_role(
+        statement(["*"]), statement(["*"], effect="Deny", line=60, has_condition=True)
+    )
+    assert lines(check("LL301", scoped)) == [51]
+    passes = statement(["iam:PassRole"])
+    denied = statement(["iam:*"], effect="Deny", line=60)
+    assert check("LL306", with_role(passes, denied)) == []
+    one_role = statement(["iam:PassRole"], resources=["arn:aws:iam::1:role/x"], effect="Deny")
+    assert lines(check("LL306", with_role(passes, one_role))) == [52]

@@ -104,6 +104,17 @@ class Permissions:
             return UNKNOWN
         return DENIED
 
+    def denies_all(self, pattern: str) -> bool:
+        """A Deny on every resource covers every action `pattern` names (`s3:*` by `s3:*` or
+        `*`): whatever an Allow of `pattern` grants is taken away again."""
+        return any(
+            grant.effect == "Deny"
+            and grant.everywhere
+            and not grant.not_action  # which of a wildcard's actions it leaves is not judged
+            and grant.matches(pattern)
+            for grant in self.grants
+        )
+
     def may_deny(self, actions: Iterable[str]) -> bool:
         """A Deny that may cover one of `actions`, or a statement whose effect or actions are
         unknown (which might be one)."""
@@ -166,13 +177,20 @@ def _grant(statement: Statement) -> Grant | None:
     )
 
 
+def managed_name(arn: str) -> str | None:
+    """The name of the AWS managed policy an ARN names (`arn:aws:iam::aws:policy/service-role/
+    AWSLambdaBasicExecutionRole`, any partition), else None (a customer policy, a non-ARN)."""
+    match = MANAGED_ARN.match(arn)
+    return match.group("name") if match else None
+
+
 def _managed(val: Val, found: Permissions) -> None:
     value = val.value
     if isinstance(value, Resource) and value.resource_type == "AWS::IAM::ManagedPolicy":
         return  # a policy of this template: its statements were read with the role's
     text = val.text()
-    match = MANAGED_ARN.match(text or "")
-    statements = managed_policies().get(match.group("name")) if match else None
+    name = managed_name(text or "")
+    statements = managed_policies().get(name) if name else None
     if statements is None:
         found.unknown.append(f"managed policy {text or 'from a reference'} is not known")
         return
@@ -182,7 +200,7 @@ def _managed(val: Val, found: Permissions) -> None:
                 "Allow",
                 tuple(statement["actions"]),
                 resources=tuple(statement.get("resources", ["*"])),
-                managed=match.group("name"),
+                managed=name,
             )
         )
 

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
+from lambdalint.model.policy import permissions
 from lambdalint.rules.iam.policy import allow_statements, is_full_wildcard, known_strings, where
 
 
@@ -27,16 +28,19 @@ class IamWildcardAction(TemplateRule):
 
     def check(self, ctx: TemplateContext) -> Iterator[Finding]:
         for statement, use in allow_statements(ctx.template):
+            granted = permissions(use.role)
             for action in statement.actions:
                 texts = known_strings(action)
                 if texts and all(is_full_wildcard(text) for text in texts):
+                    if all(granted.denies_all(text) for text in texts):
+                        continue  # a Deny on everything takes the whole wildcard back
                     yield self.finding(
                         where(action, statement, use.span),
                         f"The execution role of {use.name} allows {_describe(texts[0])}: "
                         "grant the actions the function calls, on its resources.",
                         anchor=use.anchor,
                     )
-            if statement.not_actions:
+            if statement.not_actions and not granted.denies_all("*"):
                 # Allow + NotAction grants every action but the listed ones, today and tomorrow.
                 first = statement.not_actions[0]
                 yield self.finding(

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
+from lambdalint.model.policy import managed_name
 from lambdalint.rules.iam.policy import execution_roles, known_strings
 
 BROAD = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
-# AWS managed policies live in the account "aws" of any partition; a path may precede the name.
-AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]+)$")
 BARE_NAME = re.compile(r"^[\w+=,.@-]+$")
 
 
@@ -44,9 +43,8 @@ class BroadManagedPolicy(TemplateRule):
 
 
 def _broad_name(policy: str) -> str | None:
-    match = AWS_MANAGED.match(policy)
     # SAM accepts bare AWS managed policy names in Policies.
-    name = match.group("name") if match else policy if BARE_NAME.match(policy) else None
+    name = managed_name(policy) or (policy if BARE_NAME.match(policy) else None)
     if name and (name in BROAD or name.endswith("FullAccess")):
         return name
     return None

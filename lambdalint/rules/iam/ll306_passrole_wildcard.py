@@ -6,6 +6,7 @@ from lambdalint.api import TemplateContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import RuleMeta, TemplateRule, register
 from lambdalint.model import Statement
+from lambdalint.model.policy import Grant, permissions
 from lambdalint.rules.iam.policy import (
     action_matches,
     allow_statements,
@@ -37,6 +38,8 @@ class PassroleWildcard(TemplateRule):
             star = next((r for r in statement.resources if is_everything(r)), None)
             if star is None or not _grants_pass_role(statement):
                 continue
+            if permissions(use.role).denies_all(PASS_ROLE):
+                continue  # denied on every role: the Allow passes none
             yield self.finding(
                 where(star, statement, use.span),
                 f"The execution role of {use.name} may pass any role (`iam:PassRole` on "
@@ -55,5 +58,6 @@ def _grants_pass_role(statement: Statement) -> bool:
         # Allow + NotAction grants PassRole unless a listed pattern (all known) excludes it.
         excluded = [known_strings(action) for action in statement.not_actions]
         if all(texts is not None for texts in excluded):
-            return not any(action_matches(t, PASS_ROLE) for texts in excluded for t in texts)
+            patterns = tuple(text for texts in excluded for text in texts)
+            return Grant("Allow", patterns, not_action=True).matches(PASS_ROLE)
     return False
