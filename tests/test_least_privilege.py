@@ -129,3 +129,41 @@ def test_other_formats(style, expected):
         (FIXTURE / "template.yaml").read_text(), (FIXTURE / "src" / "app.py").read_text()
     )
     assert render(function, policy.statements, style) == textwrap.dedent(expected)
+
+
+NAMED = """\
+import boto3
+def handler(event, context):
+    boto3.client("dynamodb").get_item(TableName="Orders", Key={})
+    boto3.client("sqs").send_message(QueueUrl="jobs", MessageBody="x")
+    boto3.client("sqs").delete_message(
+        QueueUrl="https://sqs.eu-west-1.amazonaws.com/123456789012/done.fifo", ReceiptHandle="r"
+    )
+    boto3.client("sns").publish(TopicArn="alerts", Message="x")
+"""
+REGIONAL = "arn:aws:{}:${{AWS::Region}}:${{AWS::AccountId}}:{}"
+
+
+def test_literal_table_queue_and_topic_names_become_arns_in_each_format():
+    function, policy = _policy((FIXTURE / "template.yaml").read_text(), NAMED)
+    assert policy.notes == []
+    document = json.loads(render(function, policy.statements, "json"))
+    resources = {s["Action"]: s["Resource"] for s in document["Statement"]}
+    assert resources == {
+        "dynamodb:GetItem": {"Fn::Sub": REGIONAL.format("dynamodb", "table/Orders")},
+        "sqs:SendMessage": {"Fn::Sub": REGIONAL.format("sqs", "jobs")},
+        "sqs:DeleteMessage": "arn:aws:sqs:eu-west-1:123456789012:done.fifo",  # the URL says
+        "sns:Publish": {"Fn::Sub": REGIONAL.format("sns", "alerts")},
+    }
+    sam = render(function, policy.statements, "sam")
+    assert '- !Sub "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/Orders"' in sam
+    terraform = render(function, policy.statements, "terraform")
+    assert (
+        '"arn:aws:sqs:${data.aws_region.current.name}:'
+        '${data.aws_caller_identity.current.account_id}:jobs"'
+    ) in terraform
+    assert terraform.endswith(
+        'data "aws_region" "current" {}\ndata "aws_caller_identity" "current" {}'
+    )
+    cdk = render(function, policy.statements, "cdk-python")
+    assert 'resources=[f"arn:aws:sns:{Aws.REGION}:{Aws.ACCOUNT_ID}:alerts"]' in cdk

@@ -41,10 +41,28 @@ def _unresolved(arn: Arn) -> str:
     return f"<{arn.unresolved}>"
 
 
+# How each format spells the deploying stack's region and account in a regional ARN.
+TERRAFORM_PLACEHOLDERS = {
+    "${AWS::Region}": "${data.aws_region.current.name}",
+    "${AWS::AccountId}": "${data.aws_caller_identity.current.account_id}",
+}
+TERRAFORM_DATA = ('data "aws_region" "current" {}', 'data "aws_caller_identity" "current" {}')
+CDK_PLACEHOLDERS = {"${AWS::Region}": "{Aws.REGION}", "${AWS::AccountId}": "{Aws.ACCOUNT_ID}"}
+
+
+def _placed(arn: Arn, placeholders: dict[str, str]) -> str:
+    text = arn.literal
+    for placeholder, spelled in placeholders.items():
+        text = text.replace(placeholder, spelled)
+    return text
+
+
 # -- IAM JSON and SAM ----------------------------------------------------------------------
 
 
 def _intrinsic(arn: Arn) -> object:
+    if arn.regional:
+        return {"Fn::Sub": arn.literal}
     if arn.resource is None:
         return arn.literal or _unresolved(arn)
     name = arn.resource.logical_id
@@ -75,6 +93,8 @@ def _one_or_many(items: list) -> object:
 
 
 def _sam_value(arn: Arn) -> str:
+    if arn.regional:
+        return f"!Sub {json.dumps(arn.literal)}"
     if arn.resource is None:
         return json.dumps(arn.literal or _unresolved(arn))
     name = arn.resource.logical_id
@@ -103,6 +123,8 @@ def _snake(name: str) -> str:
 
 
 def _terraform_value(arn: Arn) -> str:
+    if arn.regional:
+        return json.dumps(_placed(arn, TERRAFORM_PLACEHOLDERS))
     if arn.resource is None:
         return json.dumps(arn.literal or _unresolved(arn))
     resource = arn.resource
@@ -126,10 +148,14 @@ def _terraform(function: Function, statements: list[PolicyStatement]) -> str:
             "  }",
         ]
     lines.append("}")
+    if any(arn.regional for statement in statements for arn in statement.resources):
+        lines += ["", *TERRAFORM_DATA]
     return "\n".join(lines)
 
 
 def _cdk_value(arn: Arn) -> str:
+    if arn.regional:
+        return f"f{json.dumps(_placed(arn, CDK_PLACEHOLDERS))}"  # with `from aws_cdk import Aws`
     if arn.resource is None:
         return json.dumps(arn.literal or _unresolved(arn))
     variable = f"{_snake(arn.resource.logical_id)}.{CDK_ARNS[type(arn.resource)]}"

@@ -3,13 +3,16 @@
 Each primary action of each call is granted on the resource the call works on, resolved
 through the template: `os.environ["TABLE"]` with `TABLE: !Ref Orders` is the table `Orders`,
 so `dynamodb:GetItem` goes on `!GetAtt Orders.Arn`; S3 object actions go on the bucket's
-objects (`${Bucket.Arn}/*`), bucket actions on the bucket. `*` is used only for actions that
+objects (`${Bucket.Arn}/*`), bucket actions on the bucket. A table, queue or topic the code
+names literally becomes its ARN in the deploying stack's region and account (a queue URL gives
+both). `*` is used only for actions that
 support no resource-level permission; a resource the template does not wire stays visibly
 unresolved instead of becoming `*`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lambdalint.frontends.python.facts import ENV, Value
@@ -35,6 +38,9 @@ class Arn:
     attribute: str = ""
     suffix: str = ""
     unresolved: str = ""
+    # `literal` holds the deploying stack's region and account as `${AWS::Region}` and
+    # `${AWS::AccountId}`; each output format spells them its own way.
+    regional: bool = False
 
     @property
     def is_star(self) -> bool:
@@ -90,9 +96,42 @@ def _arn(function: Function, use: SdkUse, action: str, notes: list[str]) -> Arn:
         # A bucket name: S3 ARNs carry no region or account.
         suffix = "/*" if "object" in types.split() else ""
         return Arn(f"arn:aws:s3:::{target}{suffix}")
+    if isinstance(target, str) and target:
+        named = _named_arn(use.call.service, target, types.split())
+        if named is not None:
+            return named
     how = _describe(use.resource)
     notes.append(f"{action}: the resource ({how}) is not wired by the template")
     return Arn(unresolved=how)
+
+
+# The ARN of a resource the code names literally, with the deploying stack's region and account.
+NAMED_ARNS = {
+    "dynamodb": ("table", "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/{name}"),
+    "sqs": ("queue", "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:{name}"),
+    "sns": ("topic", "arn:aws:sns:${AWS::Region}:${AWS::AccountId}:{name}"),
+}
+# A queue URL names its region and account: https://sqs.eu-west-1.amazonaws.com/123456789012/q
+QUEUE_URL = re.compile(
+    r"^https://sqs\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<account>\d{12})/"
+    r"(?P<name>[\w-]+(?:\.fifo)?)$"
+)
+NAME = re.compile(r"^[\w.-]+$")
+
+
+def _named_arn(service: str, target: str, types: list[str]) -> Arn | None:
+    """A DynamoDB table, SQS queue (name or URL) or SNS topic the code names by a literal."""
+    kind, pattern = NAMED_ARNS.get(service, ("", ""))
+    if kind not in types:
+        return None
+    url = QUEUE_URL.match(target) if service == "sqs" else None
+    if url is not None:
+        region, account, name = url.group("region", "account", "name")
+        partition = "aws-cn" if ".amazonaws.com.cn/" in target else "aws"
+        return Arn(f"arn:{partition}:sqs:{region}:{account}:{name}")
+    if not NAME.match(target):
+        return None
+    return Arn(pattern.replace("{name}", target), regional=True)
 
 
 def _object_arn(target: Resource, types: list[str]) -> Arn:
