@@ -5,9 +5,8 @@ through the template: `os.environ["TABLE"]` with `TABLE: !Ref Orders` is the tab
 so `dynamodb:GetItem` goes on `!GetAtt Orders.Arn`; S3 object actions go on the bucket's
 objects (`${Bucket.Arn}/*`), bucket actions on the bucket. A table, queue or topic the code
 names literally becomes its ARN in the deploying stack's region and account (a queue URL gives
-both). `*` is used only for actions that
-support no resource-level permission; a resource the template does not wire stays visibly
-unresolved instead of becoming `*`.
+both). `*` is used only for actions that support no resource-level permission; a resource the
+template does not wire stays visibly unresolved instead of becoming `*`.
 """
 
 from __future__ import annotations
