@@ -79,5 +79,5 @@ def test_check_verbose_says_why_ll503_and_ll504_stayed_silent(project):
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "not judged: LL503: Reader: SDK usage not fully resolved" in result.stderr
-    assert "not judged: LL504: the role of Reader: Reader's SDK usage" in result.stderr
+    assert "not judged: LL504: the role of Reader: Reader: SDK usage not fully" in result.stderr
     assert "unknown service" in result.stderr

@@ -3,13 +3,14 @@ names (an environment variable, a literal) into what the template wires to it.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 from lambdalint.api import HandlerCode, LinkedFunction, ModuleFile
 from lambdalint.core.finding import Related
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.facts import ModuleFacts
+from lambdalint.frontends.python.sdk_usage import HandlerUsage, handler_usage
 from lambdalint.frontends.python.structure_facts.env_reads import NAME as ENV_READS
 from lambdalint.frontends.python.structure_facts.env_reads import EnvRead
 from lambdalint.model import Function
@@ -73,6 +74,45 @@ def sets_variable(function: Function, name: str) -> bool:
     """The function's configuration sets `name` (possibly to an unknown value)."""
     setting = function.environment.get(name)
     return setting is not None and not setting.is_missing
+
+
+def unset_reads(
+    functions: list[LinkedFunction],
+) -> Iterator[tuple[LinkedFunction, HandlerCode, ModuleFile, EnvRead, set[str]]]:
+    """Each environment read a function's handler code can run whose variable the function's
+    configuration does not set, with the variables the read's module tests for. Functions whose
+    variables come from a map that cannot be read are left out: it may set any variable."""
+    for linked, code in with_code(functions):
+        if not linked.function.environment_complete:
+            continue
+        for module, read, tested in env_reads(code):
+            if not sets_variable(linked.function, read.name):
+                yield linked, code, module, read, tested
+
+
+def by_read(
+    found: Iterable[tuple[ModuleFile, EnvRead, LinkedFunction]],
+) -> list[tuple[ModuleFile, EnvRead, list[LinkedFunction]]]:
+    """One entry a read (a line several functions share is reported once), with its functions."""
+    grouped: dict[tuple, tuple[ModuleFile, EnvRead, list[LinkedFunction]]] = {}
+    for module, read, linked in found:
+        key = (module.facts.path, read.kind, read.index)
+        grouped.setdefault(key, (module, read, []))[2].append(linked)
+    return list(grouped.values())
+
+
+def configured_by(functions: list[LinkedFunction]) -> str:
+    """The functions whose configuration a message speaks of: `Fn (template.yaml), ...`."""
+    return ", ".join(f"{f.function.logical_id} ({f.template.path})" for f in functions)
+
+
+def resolved_usage(code: HandlerCode) -> tuple[HandlerUsage | None, str]:
+    """The handler code's SDK usage when it is fully resolved (the only usage LL503 and LL504
+    judge), else None and why, for `--verbose`."""
+    usage = handler_usage(code)
+    if not usage.fully_resolved:
+        return None, f"SDK usage not fully resolved: {why_unknown(usage.unresolved)}"
+    return usage, ""
 
 
 def read_ref(module: ModuleFile, read: EnvRead) -> NodeRef:

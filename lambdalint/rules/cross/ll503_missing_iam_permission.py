@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from lambdalint.api import ProjectContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import ProjectRule, RuleMeta, register
-from lambdalint.frontends.python.sdk_usage import handler_usage
 from lambdalint.model.policy import DENIED, permissions
 from lambdalint.rules.cross.joined import (
     call_ref,
     code_anchor,
+    resolved_usage,
     role_related,
     why_unknown,
     with_code,
@@ -30,16 +30,13 @@ class MissingIamPermission(ProjectRule):
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:
         for linked, code in with_code(ctx.functions):
-            usage = handler_usage(code)
+            usage, unknown = resolved_usage(code)
             granted = permissions(linked.function.role)
             # Judged only when everything is known: every SDK call of the code (one unknown
             # call may be why the role looks the way it does) and every policy of the role.
             name = linked.function.logical_id
-            if not usage.fully_resolved:
-                ctx.note(
-                    self.meta.id,
-                    f"{name}: SDK usage not fully resolved: {why_unknown(usage.unresolved)}",
-                )
+            if usage is None:
+                ctx.note(self.meta.id, f"{name}: {unknown}")
                 continue
             if not granted.complete:
                 ctx.note(self.meta.id, f"{name}: its role: {why_unknown(granted.unknown)}")

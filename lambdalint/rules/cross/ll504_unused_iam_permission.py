@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from lambdalint.api import LinkedFunction, ProjectContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import ProjectRule, RuleMeta, register
-from lambdalint.frontends.python.sdk_usage import HandlerUsage, handler_usage
+from lambdalint.frontends.python.sdk_usage import HandlerUsage
 from lambdalint.least_privilege.formats import summary
 from lambdalint.least_privilege.statements import least_privilege
 from lambdalint.model import Role
@@ -18,7 +18,7 @@ from lambdalint.model.policy import (
     platform_actions,
 )
 from lambdalint.model.sdk_actions import catalogue
-from lambdalint.rules.cross.joined import why_unknown
+from lambdalint.rules.cross.joined import resolved_usage, why_unknown
 
 
 @register
@@ -101,12 +101,9 @@ def _usages(users: list[LinkedFunction]) -> tuple[list[HandlerUsage] | None, str
             return None, f"the code of {name} is not in the run"
         if not linked.function.layers.is_missing:
             return None, f"{name} has Layers, whose code (extensions, shared modules) is not read"
-        usage = handler_usage(linked.code)
-        if not usage.fully_resolved:
-            return (
-                None,
-                f"{name}'s SDK usage is not fully resolved: {why_unknown(usage.unresolved)}",
-            )
+        usage, unknown = resolved_usage(linked.code)
+        if usage is None:
+            return None, f"{name}: {unknown}"
         usages.append(usage)
     return usages, ""
 

@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdalint.api import ProjectContext
+from lambdalint.api import HandlerCode, ProjectContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import ProjectRule, RuleMeta, register
 from lambdalint.frontends.python.facts import ENV
 from lambdalint.frontends.python.sdk_usage import handler_usage
 from lambdalint.rules.cross.joined import (
+    by_read,
     code_anchor,
-    env_reads,
+    configured_by,
     environment_related,
     read_ref,
-    sets_variable,
-    with_code,
+    unset_reads,
 )
 
 
@@ -31,29 +31,34 @@ class SilentResourceDefault(ProjectRule):
     )
 
     def check(self, ctx: ProjectContext) -> Iterator[Finding]:
-        found: dict[tuple, tuple] = {}
-        for linked, code in with_code(ctx.functions):
-            function = linked.function
-            if not function.environment_complete:
-                continue
-            resources = {
-                use.resource.name
-                for use in handler_usage(code).uses
-                if use.resource is not None and use.resource.kind == ENV
-            }
-            for module, read, _ in env_reads(code):
-                if not read.default or read.name not in resources:
-                    continue
-                if sets_variable(function, read.name):
-                    continue
-                key = (module.facts.path, read.kind, read.index)
-                found.setdefault(key, (module, read, []))[2].append(linked)
-        for module, read, functions in found.values():
-            names = ", ".join(f"{f.function.logical_id} ({f.template.path})" for f in functions)
+        named: dict[int, set[str]] = {}  # per handler: its SDK usage is walked once
+
+        def names_resource(code: HandlerCode, name: str) -> bool:
+            if id(code) not in named:
+                named[id(code)] = _names_resources(code)
+            return name in named[id(code)]
+
+        found = by_read(
+            (module, read, linked)
+            for linked, code, module, read, _ in unset_reads(ctx.functions)
+            if read.default and names_resource(code, read.name)
+        )
+        for module, read, functions in found:
             yield self.finding(
                 read_ref(module, read),
-                f"{read.name} falls back to {read.default!r}, and the configuration of {names} "
-                f"does not set {read.name}: the function silently works on {read.default!r}",
+                f"{read.name} falls back to {read.default!r}, and the configuration of "
+                f"{configured_by(functions)} does not set {read.name}: the function silently "
+                f"works on {read.default!r}",
                 related=[environment_related(f.function) for f in functions],
                 anchor=code_anchor(module.facts, read.func),
             )
+
+
+def _names_resources(code: HandlerCode) -> set[str]:
+    """The environment variables the code's SDK calls take a resource (a bucket, a table...)
+    from."""
+    return {
+        use.resource.name
+        for use in handler_usage(code).uses
+        if use.resource is not None and use.resource.kind == ENV
+    }
