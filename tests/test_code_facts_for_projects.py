@@ -227,3 +227,21 @@ def test_presigned_urls_need_the_operation_they_sign():
     usage = handler_usage(_Code(_facts(source), {"handler"}))
     assert usage.fully_resolved
     assert usage.primary() == {"s3:GetObject", "s3:PutObject"}
+
+
+def test_a_batch_writers_puts_and_deletes_are_its_batch_write():
+    from lambdalint.frontends.python.sdk_usage import handler_usage
+
+    source = (
+        "import os\n"
+        "import boto3\n"
+        "table = boto3.resource('dynamodb').Table(os.environ['TABLE'])\n"
+        "def handler(event, context):\n"
+        "    with table.batch_writer() as batch:\n"
+        "        for item in event['items']:\n"
+        "            batch.delete_item(Key=item)\n"
+        "            batch.put_item(Item=item)\n"
+    )
+    usage = handler_usage(_Code(_facts(source), {"handler"}))
+    assert usage.fully_resolved, usage.unresolved
+    assert usage.primary() == {"dynamodb:BatchWriteItem"}

@@ -65,6 +65,8 @@ SUBRESOURCES = {
 }
 ACTION_CALLS = frozenset({SDK_OPERATION, "paginate", "wait"})
 PRESIGNERS = frozenset({"generate_presigned_url", "generate_presigned_post"})
+# What boto3's DynamoDB BatchWriter buffers and sends with BatchWriteItem.
+BATCH_WRITER_METHODS = frozenset({"put_item", "delete_item"})
 # Objects the fact pass does not follow (a client handed in as a parameter, an attribute of
 # `self`, what an unresolved factory returns): a method named like an SDK operation called on
 # one may be an SDK call, so the usage is not fully known.
@@ -164,6 +166,8 @@ def _add(usage: HandlerUsage, facts: ModuleFacts, call: CallFact) -> None:
     if receiver is not None and receiver.sdk == "client" and call.method in PRESIGNERS:
         _presigned(usage, facts, call)
         return
+    if _batch_writer_buffers(call):
+        return  # only buffered: the `batch_writer()` call's BatchWriteItem sends them
     if (
         not call.sdk
         and receiver is not None
@@ -186,6 +190,18 @@ def _add(usage: HandlerUsage, facts: ModuleFacts, call: CallFact) -> None:
     if not need.known:
         usage.unresolved.append(f"{path}: `{call.text}`: {need.why}")
     usage.uses.append(SdkUse(facts, call, need, resource_argument(call)))
+
+
+def _batch_writer_buffers(call: CallFact) -> bool:
+    """`batch.put_item()` / `batch.delete_item()` on what `Table.batch_writer()` returned."""
+    receiver = call.receiver
+    return (
+        receiver is not None
+        and receiver.kind == OBJECT
+        and receiver.service == "dynamodb"
+        and receiver.name.endswith(".Table.batch_writer")
+        and call.method in BATCH_WRITER_METHODS
+    )
 
 
 def _presigned(usage: HandlerUsage, facts: ModuleFacts, call: CallFact) -> None:
