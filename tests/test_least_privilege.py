@@ -167,3 +167,17 @@ def test_literal_table_queue_and_topic_names_become_arns_in_each_format():
     )
     cdk = render(function, policy.statements, "cdk-python")
     assert 'resources=[f"arn:aws:sns:{Aws.REGION}:{Aws.ACCOUNT_ID}:alerts"]' in cdk
+
+
+def test_an_unresolved_resource_is_noted_once_however_many_calls_name_it():
+    source = (
+        "import boto3\n"
+        "ddb = boto3.client('dynamodb')\n"
+        "def handler(event, context):\n"
+        "    ddb.batch_get_item(RequestItems=event['first'])\n"
+        "    ddb.batch_get_item(RequestItems=event['again'])\n"
+    )
+    _, policy = _policy((FIXTURE / "template.yaml").read_text(), source)
+    assert policy.notes == [
+        "dynamodb:BatchGetItem: the resource (no resource argument) is not wired by the template"
+    ]

@@ -100,7 +100,9 @@ def _arn(function: Function, use: SdkUse, action: str, notes: list[str]) -> Arn:
         if named is not None:
             return named
     how = _describe(use.resource)
-    notes.append(f"{action}: the resource ({how}) is not wired by the template")
+    note = f"{action}: the resource ({how}) is not wired by the template"
+    if note not in notes:  # several calls of one operation say it once
+        notes.append(note)
     return Arn(unresolved=how)
 
 
