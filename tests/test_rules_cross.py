@@ -168,6 +168,10 @@ def test_ll504_counts_what_called_services_do_with_the_role_and_skips_layers(lin
         "src/app.py": (CRUD / "src" / "app.py").read_text(),
     }
     assert lint(crud, select=["LL504"]).findings == []  # a layer's code may use the rest
+    no_layers = crud["template.yaml"].replace(
+        "[arn:aws:lambda:us-east-1:123456789012:layer:x:1]", "[]"
+    )
+    assert len(lint({**crud, "template.yaml": no_layers}, select=["LL504"]).findings) == 1
 
 
 def test_ll502_and_ll503_treat_what_a_condition_adds_as_possible(lint):

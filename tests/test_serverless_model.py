@@ -219,3 +219,21 @@ def test_a_provider_setting_shared_by_functions_is_reported_once_naming_them(lin
     (finding,) = result.findings
     assert finding.span.line == 4
     assert finding.message.endswith("(shared by fn and other)")
+
+
+def test_layers_of_the_function_or_else_the_provider():
+    text = SERVICE.replace(
+        "  runtime: python3.9\n",
+        "  runtime: python3.9\n  layers:\n    - arn:aws:lambda:eu-west-1:123456789012:layer:shared:1\n",
+    )
+    text = text.replace(
+        "    memorySize: 512\n",
+        "    memorySize: 512\n    layers:\n      - !Ref UtilsLambdaLayer\n",
+    )
+    template = _template(text)
+    worker, api = _function(template, "worker"), _function(template, "api")
+    assert (
+        not worker.layers.is_missing and worker.layers.span.line == 26
+    )  # its own, not the provider's
+    assert api.layers.value == ["arn:aws:lambda:eu-west-1:123456789012:layer:shared:1"]
+    assert _function(_template(), "worker").layers.is_missing

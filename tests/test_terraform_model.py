@@ -375,3 +375,38 @@ resource "aws_lb_target_group_attachment" "fn" {
     assert [m.value for m in function.role.managed_policies] == [
         "arn:aws:iam::aws:policy/AdministratorAccess"
     ]
+
+
+def test_layers_of_a_function_and_of_the_lambda_module():
+    text = """
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "fn.zip"
+  layers        = [aws_lambda_layer_version.shared.arn]
+}
+
+resource "aws_lambda_function" "plain" {
+  function_name = "plain"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "plain.zip"
+}
+
+module "mod" {
+  source        = "terraform-aws-modules/lambda/aws"
+  function_name = "mod"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  source_path   = "src"
+  layers        = ["arn:aws:lambda:eu-west-1:123456789012:layer:shared:1"]
+}
+"""
+    template, _ = _module({"main.tf": text})
+    by_name = {f.logical_id: f for f in template.functions}
+    assert not by_name["aws_lambda_function.fn"].layers.is_missing
+    assert by_name["aws_lambda_function.plain"].layers.is_missing
+    assert by_name["module.mod"].layers.value == [
+        "arn:aws:lambda:eu-west-1:123456789012:layer:shared:1"
+    ]

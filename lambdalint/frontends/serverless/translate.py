@@ -90,6 +90,9 @@ class Translator:
                 props[ours] = definition.get(theirs)
         if definition.get("reservedConcurrency") is not None:
             props["ReservedConcurrentExecutions"] = definition.get("reservedConcurrency")
+        layers = definition.get("layers") or self.provider.get("layers")  # the function's replace
+        if layers is not None:
+            props["Layers"] = layers
         props["Code"] = self.code(definition)
         environment = self.environment(definition)
         if environment is not None:

@@ -360,6 +360,7 @@ class TerraformBuilder:
         function.tracing = self.val(block, "tracing_config", "mode")
         function.dead_letter = self.val(block, "dead_letter_config", "target_arn")
         function.log_group_ref = self.val(block, "logging_config", "log_group")
+        function.layers = self.val(block, "layers")
         function.template_dir = posixpath.dirname(self.path)
         function.code_path = self.code_path(self.node(block, "filename"))
         if block.get("image_uri") is not None or block.get("s3_bucket") is not None:
@@ -609,6 +610,7 @@ class TerraformBuilder:
             function.reserved_concurrency = Val()
         tracing = self.val(block, "tracing_mode")
         function.tracing = tracing
+        function.layers = self.val(block, "layers")
         function.template_dir = posixpath.dirname(self.path)
         source_path = self.node(block, "source_path")
         if source_path is not None and isinstance(source_path.value, str):

@@ -8,7 +8,7 @@ from lambdalint.core.rule import ProjectRule, RuleMeta, register
 from lambdalint.frontends.python.sdk_usage import HandlerUsage
 from lambdalint.least_privilege.formats import summary
 from lambdalint.least_privilege.statements import least_privilege
-from lambdalint.model import Role
+from lambdalint.model import Function, Role
 from lambdalint.model.policy import (
     Grant,
     action_matches,
@@ -99,13 +99,19 @@ def _usages(users: list[LinkedFunction]) -> tuple[list[HandlerUsage] | None, str
         name = linked.function.logical_id
         if linked.code is None:
             return None, f"the code of {name} is not in the run"
-        if not linked.function.layers.is_missing:
+        if _has_layers(linked.function):
             return None, f"{name} has Layers, whose code (extensions, shared modules) is not read"
         usage, unknown = resolved_usage(linked.code)
         if usage is None:
             return None, f"{name}: {unknown}"
         usages.append(usage)
     return usages, ""
+
+
+def _has_layers(function: Function) -> bool:
+    """Layers are set, unless to a known empty list."""
+    layers = function.layers
+    return not layers.is_missing and not (layers.is_known and layers.alternatives == ([],))
 
 
 def _unused(grant: Grant, used: set[str]) -> list[str]:
