@@ -208,3 +208,40 @@ def test_ll502_and_ll503_treat_what_a_condition_adds_as_possible(lint):
     always = template.replace("    Condition: IsProd\n", "")
     (finding,) = lint({**files, "template.yaml": always}, select=["LL503"]).findings
     assert "dynamodb:GetItem" in finding.message
+
+
+def test_ll503_and_ll504_do_not_judge_a_role_sam_connectors_add_to(lint):
+    # Seen on aws-samples/serverless-samples (owasp-api-security-controls-demo): a connector's
+    # Write grants through a policy SAM writes (here: to a queue the code sends to).
+    template = (CRUD / "template.yaml").read_text().replace(
+        "  Reader:\n    Type: AWS::Serverless::Function\n",
+        "  Reader:\n    Type: AWS::Serverless::Function\n"
+        "    Connectors:\n"
+        "      Orders:\n"
+        "        Properties:\n"
+        "          Destination: {Id: Jobs}\n"
+        "          Permissions: [Write]\n",
+    ) + "  Jobs:\n    Type: AWS::SQS::Queue\n"
+    app = (
+        (CRUD / "src" / "app.py")
+        .read_text()
+        .replace(
+            "    return TABLE",
+            "    boto3.client('sqs').send_message(QueueUrl='q', MessageBody='x')\n    return TABLE",
+        )
+    )
+    files = {"template.yaml": template, "src/app.py": app}
+    assert lint(files, select=["LL503", "LL504"]).findings == []
+    standalone = (CRUD / "template.yaml").read_text() + (
+        "  Link:\n"
+        "    Type: AWS::Serverless::Connector\n"
+        "    Properties:\n"
+        "      Source: {Id: Reader}\n"
+        "      Destination: {Id: Jobs}\n"
+        "      Permissions: [Write]\n"
+        "  Jobs:\n"
+        "    Type: AWS::SQS::Queue\n"
+    )
+    assert lint({**files, "template.yaml": standalone}, select=["LL503"]).findings == []
+    other = standalone.replace("Source: {Id: Reader}", "Source: {Id: Someone}")
+    assert len(lint({**files, "template.yaml": other}, select=["LL503"]).findings) == 1

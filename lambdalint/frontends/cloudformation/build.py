@@ -375,6 +375,10 @@ class Builder:
         function.dead_letter = self.val(props, "DeadLetterConfig", "TargetArn")
         function.log_group_ref = self.val(props, "LoggingConfig", "LogGroup")
         self.function_role(function, props.get("Role"))
+        if self.is_sam:
+            from lambdalint.frontends.cloudformation import sam
+
+            sam.connectors(self, function)
 
     def asset_path(self, node: Node) -> Val | None:
         """CDK synthesizes code to S3 but records the local asset directory (relative to

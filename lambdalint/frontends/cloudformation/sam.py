@@ -155,6 +155,28 @@ def function(builder: Builder, logical_id: str, node: Node) -> None:
         if isinstance(role, Role) and role.implicit:
             fn.role = role
             implicit_role(builder, fn, role, props)
+    connectors(builder, fn)
+
+
+def connectors(builder: Builder, fn: Function) -> None:
+    """SAM connectors whose source is the function (`Connectors:` on it, or an
+    `AWS::Serverless::Connector` naming it or a source we cannot resolve) add a policy to its
+    role that the model does not spell out: the role is then not fully known."""
+    node = builder.nodes.get(fn.logical_id)
+    embedded = node is not None and node.get("Connectors") is not None
+    if fn.role is not None and (embedded or _connector_from(builder, fn)):
+        fn.role.complete = False
+
+
+def _connector_from(builder: Builder, fn: Function) -> bool:
+    for logical_id, kind in builder.types.items():
+        if kind != "AWS::Serverless::Connector":
+            continue
+        source = builder.nodes[logical_id].path("Properties", "Source")
+        named = builder.val(source, "Id").text()
+        if named is None or named == fn.logical_id:
+            return True  # an ARN, a reference or this function: it may be the source
+    return False
 
 
 def code(builder: Builder, fn: Function, props: Node) -> None:
