@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -31,6 +32,11 @@ def _check_selectors(option: str, selectors: list[str]) -> None:
 @click.version_option(__version__, "--version", prog_name="lambdalint")
 def main() -> None:
     """lambdalint: find the Lambda mistakes that cost money, lose messages or open holes."""
+    # A run builds millions of small objects that live until it ends (syntax trees, template
+    # nodes, facts); with the default thresholds the collector re-scans all of them again and
+    # again, which makes a large template or module cost more than linear time. A short-lived
+    # process collects rarely instead.
+    gc.set_threshold(50_000, 50, 50)
 
 
 @main.command()
@@ -109,6 +115,12 @@ def main() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .lambdalint_cache.")
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for per-file work (default: the configuration's, else one per core).",
+)
+@click.option(
     "--no-project-context",
     is_flag=True,
     help="With named files, read only those (handler paths through other files are then unknown).",
@@ -148,6 +160,7 @@ def check(
     exit_non_zero_on_fix: bool,
     show_fixes: bool,
     no_cache: bool,
+    jobs: int | None,
     no_project_context: bool,
     stdin_filename: Path | None,
     baseline: Path | None,
@@ -167,6 +180,8 @@ def check(
         targets, config, isolated, select, extend_select, ignore, as_of, no_cache,
         no_project_context,
     )  # fmt: skip
+    if jobs is not None:
+        settings.jobs = jobs
     accepted = _read_baseline(baseline) if baseline is not None else None
 
     # SARIF carries fixes and statistics count them: both need the fixes computed. Only

@@ -24,6 +24,8 @@ DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 
 # Larger files are not worth analysing, and a bigger limit would let one file exhaust memory.
 MAX_FILE_SIZE_LIMIT = 1 << 30
+# More worker processes than this only adds start-up time and memory.
+MAX_JOBS = 256
 
 
 class ConfigError(Exception):
@@ -55,6 +57,7 @@ class Settings:
     as_of: datetime.date | None = None  # the date date-dependent rules (LL204) evaluate at
     help_url_base: str = DEFAULT_HELP_BASE  # where rule pages are published (help URLs)
     cache: bool = True  # reuse per-file results from .lambdalint_cache (--no-cache turns it off)
+    jobs: int | None = None  # worker processes for per-file work; None: one per core (up to 8)
     # When files are named (pre-commit, editors), the rest of the project is read too so that
     # handler paths and templates that reach them are known; findings are reported for the
     # named files only.
@@ -298,6 +301,13 @@ def _max_file_size(reader: _Table, settings: Settings) -> None:
     settings.max_file_size = size
 
 
+def _jobs(reader: _Table, settings: Settings) -> None:
+    jobs = reader.get("jobs")
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or not 1 <= jobs <= MAX_JOBS:
+        raise reader.fail("jobs", f"expected a whole number from 1 to {MAX_JOBS}, got {jobs!r}")
+    settings.jobs = jobs
+
+
 def _as_of(reader: _Table, settings: Settings) -> None:
     settings.as_of = _date(reader.get("as-of"), lambda message: reader.fail("as-of", message))
 
@@ -340,6 +350,7 @@ KEY_READERS: dict[str, Callable[[_Table, Settings], None]] = {
     "handlers": _handlers,
     "src": _src,
     "max-file-size": _max_file_size,
+    "jobs": _jobs,
     "as-of": _as_of,
     "help-url-base": _help_url_base,
     "options": _options,

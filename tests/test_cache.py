@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 
 import pytest
 
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.span import Span
-from lambdalint.engine.cache import Cache, cache_key, decode, encode
+from lambdalint.engine.cache import Cache, cache_key, decode, dumps, encode, loads
 from lambdalint.frontends.python.parse import extract_facts
 
 
@@ -18,6 +20,7 @@ def test_facts_round_trip_equal():
     finding = Finding("LL001", Severity.ERROR, "x", Span("a.py", 1, 1, 1, 2))
     value = {"facts": facts, "findings": [finding]}
     assert decode(json.loads(json.dumps(encode(value)))) == value
+    assert loads(dumps(value)) == value
 
 
 def test_facts_of_a_batch_handler_round_trip():
@@ -38,6 +41,7 @@ def test_cache_put_get_and_gitignore(tmp_path):
     assert cache.get(key) is None
     cache.put(key, ("a", 1, {"b": [2]}))
     assert cache.get(key) == ("a", 1, {"b": [2]})
+    assert Cache(tmp_path).get(key) == ("a", 1, {"b": [2]})
     assert (tmp_path / ".lambdalint_cache" / ".gitignore").read_text().endswith("*\n")
 
 
@@ -56,9 +60,36 @@ def test_crafted_entries_are_refused(entry):
 
 
 def test_a_corrupt_entry_is_a_miss(tmp_path):
+    import sqlite3
+
     cache = Cache(tmp_path)
     key = cache_key("x")
     cache.put(key, 1)
-    path = next((tmp_path / ".lambdalint_cache").rglob(f"{key}.json"))
-    path.write_text('{"~d": "os:system", "f": {"command": "echo pwned"}}')
-    assert cache.get(key) is None
+    with sqlite3.connect(cache.path) as db:
+        crafted = '{"~d": "os:system", "f": {"command": "echo pwned"}}'
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (crafted, key))
+    assert Cache(tmp_path).get(key) is None
+
+
+def test_a_broken_cache_file_is_a_miss_and_never_an_error(tmp_path):
+    (tmp_path / ".lambdalint_cache").mkdir()
+    (tmp_path / ".lambdalint_cache" / "cache.sqlite3").write_bytes(b"not a database" * 100)
+    cache = Cache(tmp_path)
+    assert cache.get(cache_key("x")) is None
+    cache.put(cache_key("x"), 1)  # no exception
+
+
+def test_a_run_keeps_one_cache_file_per_project(lint, tmp_path):
+    files = {f"m{i}.py": f"def handler(event, context):\n    return {i}\n" for i in range(3)}
+    lint(files, cache=True)
+    lint({"m0.py": "def handler(event, context):\n    return 10\n"}, cache=True)
+    stored = sorted(p.name for p in (tmp_path / ".lambdalint_cache").iterdir())
+    assert stored == [".gitignore", "cache.sqlite3"]
+    with closing(sqlite3.connect(tmp_path / ".lambdalint_cache" / "cache.sqlite3")) as db:
+        # Four versions of Python files, and the last whole run's result.
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (5,)
+
+
+def test_a_mapping_with_tag_like_keys_round_trips():
+    value = {"~d": "os:system", "~m": [1], "plain": (1, 2)}
+    assert loads(dumps(value)) == value == decode(json.loads(dumps(value)))

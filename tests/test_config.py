@@ -47,6 +47,7 @@ exclude = ["legacy/"]
 handlers = ["src/app.py:main"]
 src = ["src"]
 max-file-size = 1000
+jobs = 3
 [per-file-ignores]
 "tests/*" = ["LL101"]
 [severity]
@@ -58,6 +59,7 @@ LL101 = "error"
     assert settings.severity == {"LL101": Severity.ERROR}
     assert settings.per_file_ignores == {"tests/*": ["LL101"]}
     assert settings.handlers == ["src/app.py:main"] and settings.max_file_size == 1000
+    assert settings.jobs == 3
     enabled = settings.enabled_rules()
     assert {"LL101", "LL002"} <= enabled
     assert "LL102" not in enabled and "LL000" not in enabled
@@ -172,6 +174,11 @@ def test_as_of_that_is_not_a_date_is_an_error(tmp_path, value):
             "lambdalint.toml",
             "select = [[['LL101']]]\n",
             "lambdalint.toml:1: select: expected a list of rule ids",
+        ),
+        (
+            "lambdalint.toml",
+            "jobs = 0\n",
+            "lambdalint.toml:1: jobs: expected a whole number from 1 to 256, got 0",
         ),
         (
             "lambdalint.toml",

@@ -12,8 +12,7 @@ import functools
 import hashlib
 import importlib
 import json
-import os
-import tempfile
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -43,39 +42,84 @@ def cache_key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+CACHE_FILE = "cache.sqlite3"
+
+
 class Cache:
+    """Per-file results in one SQLite file per project (from the standard library): one open
+    per run instead of one file per source, and one file to delete. Entries of other tool
+    builds are dropped when this build writes."""
+
     def __init__(self, root: Path):
-        self.directory = root / CACHE_DIR / tool_fingerprint()
+        self.top = root / CACHE_DIR
+        self.path = self.top / CACHE_FILE
+        self._db: sqlite3.Connection | None = None
+        self._opened = False
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._db is not None or (self._opened and not create):
+            return self._db
+        self._opened = True
+        try:
+            if not self.path.exists():
+                if not create:
+                    return None
+                self._ensure_layout()
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries"
+                " (key TEXT PRIMARY KEY, tool TEXT NOT NULL, value TEXT NOT NULL)"
+            )
+        except (OSError, sqlite3.Error):
+            return None  # a read-only checkout or a broken file: just do the work
+        self._db = db
+        return db
 
     def get(self, key: str) -> Any | None:
+        db = self._connect(create=False)
+        if db is None:
+            return None
         try:
-            text = (self.directory / key[:2] / f"{key}.json").read_text(encoding="utf-8")
-            return decode(json.loads(text))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            return loads(row[0]) if row is not None else None
+        except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError):
             return None  # missing or unreadable: just do the work
 
     def put(self, key: str, value: Any) -> None:
-        try:
-            payload = json.dumps(encode(value), separators=(",", ":"))
-        except (TypeError, ValueError):
-            return  # something not plain in the facts: not cached, still correct
-        target = self.directory / key[:2] / f"{key}.json"
-        try:
-            self._ensure_layout(target.parent)
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
-            ) as handle:
-                handle.write(payload)
-            os.replace(handle.name, target)
-        except OSError:
-            return  # a read-only checkout still gets linted
+        self.put_many([(key, value)])
 
-    def _ensure_layout(self, directory: Path) -> None:
-        top = self.directory.parent
-        if not (top / ".gitignore").exists():
-            top.mkdir(parents=True, exist_ok=True)
-            (top / ".gitignore").write_text("# created by lambdalint\n*\n")
-        directory.mkdir(parents=True, exist_ok=True)
+    def put_many(self, items: list[tuple[str, Any]]) -> None:
+        rows = []
+        for key, value in items:
+            try:
+                rows.append((key, tool_fingerprint(), dumps(value)))
+            except (TypeError, ValueError):
+                continue  # something not plain in the facts: not cached, still correct
+        db = self._connect(create=True) if rows else None
+        if db is None:
+            return
+        try:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("DELETE FROM entries WHERE tool != ?", (tool_fingerprint(),))
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+        except sqlite3.Error:
+            return  # locked for too long or read-only: the next run caches instead
+
+    def _ensure_layout(self) -> None:
+        self.top.mkdir(parents=True, exist_ok=True)
+        if not (self.top / ".gitignore").exists():
+            (self.top / ".gitignore").write_text("# created by lambdalint\n*\n")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(encode(value), separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    """`decode(json.loads(text))` in one pass: the JSON parser hands each object to the hook as
+    it completes, so no second walk over the whole tree in Python."""
+    return json.loads(text, object_hook=_decode_object)
 
 
 def encode(value: Any) -> Any:
@@ -92,7 +136,7 @@ def encode(value: Any) -> Any:
         return [encode(v) for v in value]
     if isinstance(value, dict):
         if all(isinstance(k, str) for k in value):
-            return {"~m": {k: encode(v) for k, v in value.items()}}
+            return {"~m": [[k, encode(v)] for k, v in value.items()]}
         # Facts index some tables by call number (`record_args`); JSON keys are strings only.
         return {"~k": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, Path):
@@ -122,7 +166,7 @@ def decode(value: Any) -> Any:
     if "~s" in value:
         return {decode(v) for v in value["~s"]}
     if "~m" in value:
-        return {k: decode(v) for k, v in value["~m"].items()}
+        return {k: decode(v) for k, v in value["~m"]}
     if "~k" in value:
         return {decode(k): decode(v) for k, v in value["~k"]}
     if "~p" in value:
@@ -130,11 +174,38 @@ def decode(value: Any) -> Any:
     raise TypeError("unknown cache entry")
 
 
+def _decode_object(value: dict) -> Any:
+    """One JSON object, its members already decoded: the tagged forms `encode` writes, and
+    plain objects (a dataclass's fields) as they are."""
+    if "~d" in value:
+        cls = _our_class(value["~d"])
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(value["~d"])
+        return cls(**value["f"])
+    if "~e" in value:
+        cls = _our_class(value["~e"])
+        if not issubclass(cls, enum.Enum):
+            raise TypeError(value["~e"])
+        return cls(value["v"])
+    if "~t" in value:
+        return tuple(value["~t"])
+    if "~s" in value:
+        return set(value["~s"])
+    if "~m" in value:
+        return dict(value["~m"])
+    if "~k" in value:
+        return {(tuple(k) if isinstance(k, list) else k): v for k, v in value["~k"]}
+    if "~p" in value:
+        return Path(value["~p"])
+    return value
+
+
 def _qualname(value: Any) -> str:
     cls = type(value)
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
+@functools.lru_cache(maxsize=1024)
 def _our_class(name: str) -> type:
     module_name, _, qualname = name.partition(":")
     if not (module_name == "lambdalint" or module_name.startswith("lambdalint.")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -217,6 +218,15 @@ def _excluded(path: Path, settings: Settings) -> bool:
 
 
 def _walk(top: Path, settings: Settings, skipped: list[Skipped]):
+    """The claimed files under `top`: as git lists them in a git checkout (git has already
+    applied every .gitignore), else by walking the directories and reading .gitignore files."""
+    listing = git_listing(top)
+    if listing is not None:
+        return _select(top, settings, skipped, _walk_listing(top, listing), None)
+    return _select(top, settings, skipped, *_walk_disk(top, skipped))
+
+
+def _walk_disk(top: Path, skipped: list[Skipped]):
     ignores = _IgnoreFiles()
     # .gitignore files above the scanned directory apply too, up to the repository root.
     parent = None
@@ -230,11 +240,18 @@ def _walk(top: Path, settings: Settings, skipped: list[Skipped]):
         where = display_path(Path(error.filename or top))
         skipped.append(Skipped(where, f"unreadable: {error.strerror}"))
 
-    for directory, dirnames, filenames in os.walk(top, onerror=onerror):
+    return os.walk(top, onerror=onerror), ignores
+
+
+def _select(top: Path, settings: Settings, skipped: list[Skipped], walk, ignores):
+    """The same exclusions over either listing: default and configured exclusions, vendored
+    trees, symbolic links to directories, and (when walking the disk) .gitignore files."""
+    for directory, dirnames, filenames in walk:
         here = Path(directory)
-        if here != top:
+        if here != top and ignores is not None:
             ignores.enter(here, here.parent)
-        reason = is_vendored_dir(here, dirnames + filenames) if here != top else None
+        # Sorted, so the reason names the same package whatever order the directory lists.
+        reason = is_vendored_dir(here, sorted(dirnames + filenames)) if here != top else None
         if reason:
             skipped.append(Skipped(display_path(here), reason))
             dirnames[:] = []
@@ -244,19 +261,84 @@ def _walk(top: Path, settings: Settings, skipped: list[Skipped]):
             child = here / name
             if name in DEFAULT_EXCLUDED_DIRS or _excluded(child, settings):
                 continue
-            if ignores.ignored(here, name, is_dir=True) or os.path.islink(child):
+            if ignores is not None and ignores.ignored(here, name, is_dir=True):
+                continue
+            if os.path.islink(child):
                 continue
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             child = here / name
-            if _excluded(child, settings) or ignores.ignored(here, name, False):
+            if _excluded(child, settings):
+                continue
+            if ignores is not None and ignores.ignored(here, name, False):
                 continue
             kind = kind_of(child)
             if kind is None:
+                if ignores is None and os.path.isdir(child):
+                    continue  # git lists a link to a directory, or a submodule, as a file
                 skipped.append(PassedOver(display_path(child), why_unclaimed(child)))
                 continue
             yield SourceFile(child, display_path(child), kind, top, False)
+
+
+def git_listing(top: Path) -> dict[str, tuple[set[str], set[str]]] | None:
+    """The directories and files git lists under `top` (tracked and untracked, not ignored, not
+    deleted), as directory -> (subdirectories, files) relative to `top`; None outside a git
+    checkout or without git, and when git lists nothing (so an ignored directory named on the
+    command line is still walked)."""
+    repository = next((c for c in [top, *top.parents] if (c / ".git").exists()), None)
+    if repository is None or (repository / ".gitmodules").exists():
+        return None  # walking enters submodules, which git lists as single entries
+    # Tracked files that .gitignore patterns match are left out too, as the walk does.
+    listed = _git_files(top, "-t", "-c", "-o", "-d")
+    ignored = _git_files(top, "-c", "-i")
+    if listed is None or ignored is None:
+        return None
+    present: set[str] = set()
+    for entry in listed:
+        tag, path = entry[0], entry[2:]
+        if path.endswith("/"):
+            return None  # an untracked nested repository: walking enters it
+        if tag != "R":
+            present.add(path)
+    present -= {entry[2:] for entry in listed if entry[0] == "R"}
+    present -= set(ignored)
+    if not present:
+        return None
+    tree: dict[str, tuple[set[str], set[str]]] = {"": (set(), set())}
+    for path in present:
+        parent, _, name = path.rpartition("/")
+        tree.setdefault(parent, (set(), set()))[1].add(name)
+        while parent:  # register each directory with its parent, up to one already known
+            above, _, directory = parent.rpartition("/")
+            siblings = tree.setdefault(above, (set(), set()))[0]
+            if directory in siblings:
+                break
+            siblings.add(directory)
+            parent = above
+    return tree
+
+
+def _git_files(top: Path, *options: str) -> list[str] | None:
+    command = ["git", "-C", str(top), "ls-files", "-z", "--exclude-standard", *options]
+    try:
+        listed = subprocess.run(command, capture_output=True, timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return [entry for entry in listed.decode("utf-8", "surrogateescape").split("\0") if entry]
+
+
+def _walk_listing(top: Path, tree: dict[str, tuple[set[str], set[str]]]):
+    """`os.walk` over git's listing: top-down, and what the caller removes from the directory
+    names is not entered."""
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        directories, files = tree.get(relative, (set(), set()))
+        dirnames = sorted(directories)
+        yield os.path.join(top, relative) if relative else str(top), dirnames, sorted(files)
+        pending += [f"{relative}/{d}" if relative else d for d in reversed(dirnames)]
 
 
 def _inside_repo(parent: Path, top: Path) -> bool:

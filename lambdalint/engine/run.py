@@ -26,7 +26,7 @@ from lambdalint.engine.suppress import (
     apply_suppressions,
     relative_to_root,
 )
-from lambdalint.engine.work import FileResult, analyse_work, cached_result
+from lambdalint.engine.work import FileResult, analyse_work, result_key
 from lambdalint.frontends.registry import frontend_of_kind
 from lambdalint.model import Template
 from lambdalint.sources import Overlay, SourceFile, read_text
@@ -34,6 +34,7 @@ from lambdalint.sources import Overlay, SourceFile, read_text
 if TYPE_CHECKING:
     from lambdalint.engine.fix import FixRequest, FixSession
     from lambdalint.engine.linking import InlineModule
+    from lambdalint.engine.session import ResultMemory
     from lambdalint.frontends.python.project import Project
 
 # Told (files done, files in all) as the per-file phase goes: the CLI's progress bar.
@@ -58,6 +59,7 @@ def run(
     overlay: Mapping[Path, str] | None = None,
     baseline: Counter[str] | None = None,
     progress: Progress | None = None,
+    memory: ResultMemory | None = None,
 ) -> RunResult:
     """Lint `paths`. With `fixes`, rules also offer fixes, which are applied (in memory, then
     written or diffed) as the request says; the findings returned are those that remain, less
@@ -68,13 +70,25 @@ def run(
     input): those texts are read instead of the files on disk, which need not exist, for
     analysis, caching (keyed by content) and fixes; such a file is never written, its fixed text
     is returned in `RunResult.texts`. Name the overlay's paths in `paths` to report on them; the
-    rest of their project is read from disk as context."""
+    rest of their project is read from disk as context.
+
+    `memory` (held by a warm `engine.session.Session`) supplies the per-file results of files
+    whose content it has seen, and keeps this run's for the next."""
     clock = Clock()
     plan = plan_run(settings, verbose)
     with clock("discover"):
         found = discover_sources(paths, settings, _absolute(overlay))
+    key = None
+    read_only = fixes is None or fixes.mode == "show"
+    if settings.cache and read_only and not overlay and memory is None:
+        from lambdalint.engine import whole_run
+
+        key = whole_run.run_key(paths, settings, found.sources, found.skipped, verbose, fixes)
+        remembered = whole_run.recall(settings.root, paths, key) if key is not None else None
+        if remembered is not None:
+            return conclude(remembered, baseline, clock)
     with clock("analyse"):
-        results = analyse(found.sources, plan, progress)
+        results = analyse(found.sources, plan, progress, memory)
     with clock("link"):
         linked = link(results, plan)
     session = _fix_session(fixes, plan)
@@ -86,6 +100,13 @@ def run(
             result = fix(session, results, result, plan, found.reported)
     result.rules = tuple(sorted(plan.enabled))
     result.notes = sorted(set(linked.notes))  # from the first pass: fixes re-run the rules
+    if key is not None:
+        whole_run.remember(settings.root, paths, key, result)
+    return conclude(result, baseline, clock)
+
+
+def conclude(result: RunResult, baseline: Counter[str] | None, clock: Clock) -> RunResult:
+    """What every run does last, a remembered one too: the baseline, then the timings."""
     if baseline is not None:
         from lambdalint.engine.baseline import subtract
 
@@ -165,12 +186,29 @@ def discover_sources(paths: list[Path], settings: Settings, overlay: Overlay) ->
 
 
 def analyse(
-    sources: list[SourceFile], plan: Plan, progress: Progress | None = None
+    sources: list[SourceFile],
+    plan: Plan,
+    progress: Progress | None = None,
+    memory: ResultMemory | None = None,
 ) -> list[FileResult]:
-    """Phase 2: every file through its frontend (cache, then the worker pool)."""
+    """Phase 2: every file through its frontend (memory, cache, then the worker pool)."""
     settings = plan.settings
     cache_root = str(settings.root) if settings.cache else None
-    return analyse_files(sources, settings.max_file_size, plan.parse_python, cache_root, progress)
+    max_size = settings.max_file_size
+
+    def analysed(wanted: list[SourceFile]) -> list[FileResult]:
+        return analyse_files(
+            wanted, max_size, plan.parse_python, cache_root, progress, jobs=settings.jobs
+        )
+
+    if memory is None:
+        return analysed(sources)
+    found, keys = memory.recall(sources, max_size, plan.parse_python)
+    missing = [position for position in range(len(sources)) if position not in found]
+    found.update(zip(missing, analysed([sources[p] for p in missing]), strict=True))
+    results = [found[position] for position in range(len(sources))]
+    memory.keep(keys, results)
+    return results
 
 
 @dataclass
@@ -206,8 +244,9 @@ def check(
     """Phases 4 to 8 over the linked project: the findings as reporters see them (a line
     several functions share is reported once, after suppression has judged each)."""
     findings = run_rules(linked, plan)
-    findings = resolve_positions(findings, linked.results, session, plan.verbose, linked.inline)
     through = on_named_paths(linked, reported)
+    findings = without_context(findings, linked.results, reported, through)
+    findings = resolve_positions(findings, linked.results, session, plan.verbose, linked.inline)
     findings = filter_findings(findings, plan.enabled, reported, through)
     files = reported | {f.path for f in findings}
     findings = suppress(findings, suppressions(linked.results, files), plan)
@@ -234,6 +273,25 @@ def run_rules(linked: Linked, plan: Plan) -> list[Finding]:
         linked.notes,
     )
     return findings
+
+
+def without_context(
+    findings: list[Finding],
+    results: list[FileResult],
+    reported: set[str],
+    through: Callable[[Finding], bool] | None,
+) -> list[Finding]:
+    """Before positions: drop the findings in files read only as context that phase 6 would
+    drop, so those files are not parsed again for positions and fixes (with a few files named,
+    pre-commit or an editor, that is nearly the whole project)."""
+    context = {result.source.display for result in results} - reported
+    if not context:
+        return findings
+    return [
+        f
+        for f in findings
+        if f.rule == "LL000" or f.path not in context or (through is not None and through(f))
+    ]
 
 
 def filter_findings(
@@ -419,17 +477,29 @@ def analyse_files(
     parse_python: bool,
     cache_root: str | None,
     progress: Progress | None = None,
+    *,
+    jobs: int | None = None,
 ) -> list[FileResult]:
     """Per-file results in the order of `sources`: cache hits read here, the rest in the pool
     (starting worker processes only pays when something must be parsed), the files of an
-    assembling frontend's unit together."""
+    assembling frontend's unit together, and written to the cache here, in one transaction."""
+    from lambdalint.engine.cache import Cache
+
+    cache = Cache(Path(cache_root)) if cache_root is not None else None
     found: dict[str, FileResult] = {}
-    if cache_root is not None:
+    keys: dict[str, str] = {}
+    if cache is not None:
         for source in sources:
-            cached = cached_result(source, max_size, parse_python, cache_root)
-            if cached is not None:
+            key = result_key(source, max_size, parse_python)
+            if key is None:
+                continue
+            keys[source.display] = key
+            cached = cache.get(key)
+            if isinstance(cached, FileResult):
+                cached.source = source
                 found[source.display] = cached
-    work = work_items([source for source in sources if source.display not in found])
+    missing = [source for source in sources if source.display not in found]
+    work = work_items(missing)
     counter = None
     if progress is not None:
         done = len(found)
@@ -440,9 +510,11 @@ def analyse_files(
             progress(done, len(sources))
 
         progress(done, len(sources))
-    analysed = map_files(analyse_work, work, max_size, parse_python, cache_root, done=counter)
+    analysed = map_files(analyse_work, work, max_size, parse_python, done=counter, jobs=jobs)
     for results in analysed:
         found.update((result.source.display, result) for result in results)
+    if cache is not None:
+        cache.put_many([(keys[s.display], found[s.display]) for s in missing if s.display in keys])
     return [found[source.display] for source in sources]
 
 

@@ -4,7 +4,6 @@ results only."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lambdalint.core.directive import Directive
 from lambdalint.core.finding import Finding
@@ -23,7 +22,7 @@ __all__ = [
     "analyse_template",
     "analyse_unit",
     "analyse_work",
-    "cached_result",
+    "result_key",
     "parse_error",
 ]
 
@@ -48,36 +47,19 @@ class FileResult:
         return self
 
 
-def analyse_file(
-    source: SourceFile, max_size: int, parse_python: bool, cache_root: str | None = None
-) -> FileResult:
+def analyse_file(source: SourceFile, max_size: int, parse_python: bool) -> FileResult:
     frontend = frontend_of_kind(source.kind)
     result = FileResult(source)
     data, error = read_bytes(source, max_size)
     if data is None:
         return _unreadable(result, frontend, error)
-    cache = key = None
-    if cache_root is not None and source.kind == "python":
-        from lambdalint.engine.cache import Cache
-
-        cache = Cache(Path(cache_root))
-        key = _cache_key(source, parse_python, data)
-        cached = cache.get(key)
-        if isinstance(cached, FileResult):
-            cached.source = source
-            return cached
     text, error = decode_text(source, data)
     if text is None:
         return _unreadable(result, frontend, error, data)
-    result.take(frontend.analyse()(source, text, parse_python or source.kind != "python"))
-    if cache is not None:
-        cache.put(key, result)
-    return result
+    return result.take(frontend.analyse()(source, text, parse_python or source.kind != "python"))
 
 
-def analyse_unit(
-    sources: list[SourceFile], max_size: int, parse_python: bool, cache_root: str | None = None
-) -> list[FileResult]:
+def analyse_unit(sources: list[SourceFile], max_size: int, parse_python: bool) -> list[FileResult]:
     """The files of one unit of an assembling frontend (a Terraform module), analysed together:
     each read here (from memory where the overlay holds it), then all handed over at once."""
     frontend = frontend_of_kind(sources[0].kind)
@@ -100,12 +82,11 @@ def analyse_work(
     item: SourceFile | tuple[SourceFile, ...],
     max_size: int,
     parse_python: bool,
-    cache_root: str | None = None,
 ) -> list[FileResult]:
     """One piece of the pool's work: a file, or a unit of files analysed together."""
     if isinstance(item, SourceFile):
-        return [analyse_file(item, max_size, parse_python, cache_root)]
-    return analyse_unit(list(item), max_size, parse_python, cache_root)
+        return [analyse_file(item, max_size, parse_python)]
+    return analyse_unit(list(item), max_size, parse_python)
 
 
 def _unreadable(
@@ -129,28 +110,17 @@ def _head(source: SourceFile) -> bytes:
         return b""
 
 
-def _cache_key(source: SourceFile, parse_python: bool, data: bytes) -> str:
-    from lambdalint.engine.cache import cache_key
-
-    return cache_key("python", source.display, module_name(source.path), str(parse_python), data)
-
-
-def cached_result(
-    source: SourceFile, max_size: int, parse_python: bool, cache_root: str
-) -> FileResult | None:
-    """The cached result for a Python file whose content has been seen, without parsing."""
+def result_key(source: SourceFile, max_size: int, parse_python: bool) -> str | None:
+    """The cache key of a Python file's result (its content included), None when the file is
+    not cached: not Python, or unreadable (then it is analysed again, which says why)."""
     if source.kind != "python":
         return None
     data, _ = read_bytes(source, max_size)
     if data is None:
         return None
-    from lambdalint.engine.cache import Cache
+    from lambdalint.engine.cache import cache_key
 
-    cached = Cache(Path(cache_root)).get(_cache_key(source, parse_python, data))
-    if not isinstance(cached, FileResult):
-        return None
-    cached.source = source
-    return cached
+    return cache_key("python", source.display, module_name(source.path), str(parse_python), data)
 
 
 def analyse_template(source: SourceFile, max_size: int, result: FileResult) -> FileResult:

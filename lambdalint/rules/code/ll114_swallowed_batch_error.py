@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 
 from lambdalint.api import CodeContext, FunctionKey, Reach
@@ -100,15 +101,29 @@ def _reached_call(ctx: CodeContext, handler: BroadExcept, accepts) -> bool:
     """Whether a call on the handler path that `accepts(caller's facts, edge)` reaches the
     function holding the handler."""
     target = FunctionKey(ctx.facts.path, handler.func)
-    project = ctx.project
+    return any(accepts(facts, edge) for facts, edge in _calls_on_path(ctx.project).get(target, ()))
+
+
+# The calls on the handler path of each project by the function they reach, built once per
+# project: looking them up per broad `except` made the rule quadratic in the project's size.
+_CALLS_ON_PATH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _calls_on_path(project) -> dict[FunctionKey, list[tuple[BatchErrors, object]]]:
+    known = _CALLS_ON_PATH.get(project)
+    if known is not None:
+        return known
+    known = {}
     for module in project.modules.values():
         facts = module.facts.structure.get(NAME)
         if not isinstance(facts, BatchErrors):
             continue
         for edge in module.facts.edges:
-            if not accepts(facts, edge):
-                continue
             caller = FunctionKey(module.facts.path, edge.caller)
-            if caller in project.reach and project.resolve_edge(module, edge) == target:
-                return True
-    return False
+            if caller not in project.reach:
+                continue
+            target = project.resolve_edge(module, edge)
+            if target is not None:
+                known.setdefault(target, []).append((facts, edge))
+    _CALLS_ON_PATH[project] = known
+    return known

@@ -53,7 +53,7 @@ class NonPublicApi(CodeRule):
         yield from self._runtime_api(ctx, facts)
 
     def _imports(self, ctx: CodeContext, facts: RuntimeApi) -> Iterator[Finding]:
-        own_modules = {module.facts.module for module in ctx.project.modules.values()}
+        own_modules = self._own_modules(ctx.project)
         for use in facts.imports:
             if use.type_checking:
                 continue
@@ -64,6 +64,15 @@ class NonPublicApi(CodeRule):
                     message,
                     anchor=f"{ctx.facts.module}.<imports>",
                 )
+
+    def _own_modules(self, project) -> set[str]:
+        """The project's module names, gathered once per project rather than once per module
+        (which made the rule quadratic in the number of modules)."""
+        known = getattr(self, "_own_modules_of", None)
+        if known is None or known[0] is not project:
+            known = (project, {module.facts.module for module in project.modules.values()})
+            self._own_modules_of = known
+        return known[1]
 
     def _vendored_calls(self, ctx: CodeContext, facts: RuntimeApi) -> Iterator[Finding]:
         """`import botocore` then `botocore.vendored.requests.get(...)`: no import names it."""
