@@ -14,6 +14,7 @@ from lambdalint.model import Template
 from lambdalint.sources import SourceFile, parse_error
 
 if TYPE_CHECKING:
+    from lambdalint.frontends.cloudformation.includes import IncludeReader
     from lambdalint.frontends.cloudformation.nodes import LoadError, Node
 
 # Cheap test on raw text before any parsing: every template names an AWS:: type, the format
@@ -37,7 +38,10 @@ def looks_like_template(text: str) -> bool:
 def analyse_template_file(source: SourceFile, text: str, parse: bool = True) -> Analysis:
     """One YAML/JSON file's text in; its model out, or why it is not a template after all."""
     as_json = is_json(source, text)
-    template, findings = load_template(text, source.display, as_json)
+    from lambdalint.frontends.cloudformation.includes import include_reader
+
+    includes = include_reader(source.path, source.scan_root)
+    template, findings = load_template(text, source.display, as_json, includes)
     if template is None and not findings:
         return Analysis(passed_over="not a CloudFormation or SAM template")
     analysis = Analysis(model=template, findings=findings)
@@ -49,7 +53,7 @@ def analyse_template_file(source: SourceFile, text: str, parse: bool = True) -> 
 
 
 def load_template(
-    text: str, path: str, as_json: bool = False
+    text: str, path: str, as_json: bool = False, includes: IncludeReader | None = None
 ) -> tuple[Template | None, list[Finding]]:
     """The model of one template's text, and LL001 findings. (None, []) for non-templates."""
     if not maybe_template(text):
@@ -63,12 +67,13 @@ def load_template(
             return None, []
         return None, [parse_error(path, exc.message, exc.line, exc.column)]
     from lambdalint.frontends.cloudformation.build import Builder, is_template
+    from lambdalint.frontends.cloudformation.includes import no_includes
 
     if not is_template(root):
         return None, []
     findings = [parse_error(path, p.message, p.line, p.column) for p in problems]
     try:
-        return Builder(root, path).build(), findings
+        return Builder(root, path, includes or no_includes).build(), findings
     except Exception as exc:  # noqa: BLE001 - one odd template must not stop the run
         return None, [*findings, _internal_error(path, exc)]
 

@@ -10,6 +10,7 @@ import posixpath
 from collections.abc import Callable
 
 from lambdalint.core.span import Span
+from lambdalint.frontends.cloudformation.includes import IncludeReader, no_includes
 from lambdalint.frontends.cloudformation.intrinsics import Resolver
 from lambdalint.frontends.cloudformation.nodes import Node, wrap
 from lambdalint.model import (
@@ -78,9 +79,10 @@ def transforms(root: Node) -> list[str]:
 class Builder:
     """Builds one Template; `sam.py` extends it with the serverless resource types."""
 
-    def __init__(self, root: Node, path: str):
+    def __init__(self, root: Node, path: str, includes: IncludeReader = no_includes):
         self.root = root
         self.path = path
+        self.includes = includes  # reads an `AWS::Include`d document's Location
         self.is_sam = SAM_TRANSFORM in transforms(root)
         self.source = "sam" if self.is_sam else "cloudformation"
         self.template = Template(path, self.source)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lambdalint.frontends.cloudformation.includes import included
 from lambdalint.frontends.cloudformation.nodes import Node
 from lambdalint.model import UNKNOWN, EventSource, Function, Resource, Val
 
@@ -295,10 +296,11 @@ OPENAPI_METHODS = frozenset(
 def openapi_integrations(builder: Builder, logical_id: str, node: Node) -> None:
     """Functions an API's inline OpenAPI document invokes (`x-amazon-apigateway-integration`
     with a Lambda `uri`): many templates wire their functions only there, with no `Api` event.
-    An included or uploaded document (`AWS::Include`, `DefinitionUri`) is not read."""
+    A local document the body includes (`AWS::Include`) is read; an uploaded one (`DefinitionUri`,
+    an S3 `Location`) is not."""
     props = builder.props(node)
     key, kind = OPENAPI_BODIES[builder.types[logical_id]]
-    body = props.get(key) if props is not None else None
+    body = included(props.get(key), builder.includes) if props is not None else None
     paths = body.get("paths") if body is not None and body.is_map else None
     if paths is None or not paths.is_map:
         return

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambdalint.core.span import Span
 from lambdalint.frontends.cloudformation import events
+from lambdalint.frontends.cloudformation.includes import included
 from lambdalint.frontends.cloudformation.nodes import Node
 from lambdalint.model import (
     UNKNOWN,
@@ -303,11 +304,12 @@ def defined_integration(builder: Builder, event: EventSource, props: Node) -> No
     if api.get("DefinitionUri") is not None:
         event.integration_timeout = Val(UNKNOWN, api.get("DefinitionUri").span)
         return
-    body = api.get("DefinitionBody")
-    if body is None:
+    written = api.get("DefinitionBody")
+    if written is None:
         return
-    if not body.is_map or body.intrinsic() is not None:
-        event.integration_timeout = Val(UNKNOWN, body.span)
+    body = included(written, builder.includes)  # a local AWS::Include is read
+    if body is None or not body.is_map or body.intrinsic() is not None:
+        event.integration_timeout = Val(UNKNOWN, written.span)
         return
     path, method = builder.val(props, "Path").text(), builder.val(props, "Method").text()
     operations = body.path("paths", path) if path is not None else None
