@@ -458,3 +458,63 @@ def test_a_class_defined_below_the_handler_is_followed(project):
         }
     )
     assert "app.py:Later.handle_request" in reached(p)
+
+
+def test_handler_classes_picked_from_a_tuple_in_a_loop_are_all_followed(project):
+    p = project(
+        {
+            "app.py": """
+            from handlers import Start
+
+            def lambda_handler(event, context):
+                for cls in (Start, Stop):
+                    if cls.is_handling(event):
+                        return cls(event, context).handle()
+
+            def other(event, context):
+                for cls in (Start, make_handler):  # not only classes: not followed
+                    cls(event).handle()
+                for cls in (Start, Stop):
+                    cls = pick(event)  # rebound: not one of the classes any more
+                    cls.handle()
+
+            class Stop:
+                def __init__(self, event, context):
+                    self.event = event
+
+                @staticmethod
+                def is_handling(event):
+                    return True
+
+                def handle(self):
+                    pass
+
+            def make_handler(event):
+                pass
+
+            def pick(event):
+                pass
+            """,
+            "handlers.py": """
+            class Start:
+                def __init__(self, event, context):
+                    self.event = event
+
+                @staticmethod
+                def is_handling(event):
+                    return True
+
+                def handle(self):
+                    pass
+            """,
+        }
+    )
+    assert {
+        "app.py:Stop.is_handling",
+        "app.py:Stop.__init__",
+        "app.py:Stop.handle",
+        "handlers.py:Start.is_handling",
+        "handlers.py:Start.__init__",
+        "handlers.py:Start.handle",
+    } <= reached(p)
+    assert "app.py:make_handler" not in reached(p)

@@ -127,6 +127,9 @@ class Scope:
     # Names bound to an instance of a class named by its constructor call (`x = Impl(event)`),
     # as an edge target ("@Impl", "impl.Impl"): the class is known whatever the arguments are.
     instances: dict[str, str] = field(default_factory=dict)
+    # Names a `for` binds to each class of a literal tuple or list in turn (`for cls in (A, B)`),
+    # as edge targets: a call through the name may reach any of them, and only them.
+    class_choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class FactExtractor(cst.CSTVisitor):
@@ -511,9 +514,47 @@ class FactExtractor(cst.CSTVisitor):
         source = self.evaluate(node.iter)
         kind = source.kind if source.is_per_request else UNKNOWN
         self.bind_target(node.target, Value(kind))
+        choices = self.class_literals(node.iter)
+        if choices and isinstance(node.target, cst.Name):
+            self.scope.class_choices[node.target.value] = choices
+
+    def class_literals(self, node: cst.BaseExpression) -> tuple[str, ...]:
+        """The classes a tuple or list literal names, as edge targets, when it names only
+        classes (of this module, or imported CamelCase names); () otherwise."""
+        if not isinstance(node, (cst.Tuple, cst.List)) or not node.elements:
+            return ()
+        targets = []
+        for element in node.elements:
+            target = self.function_target(element.value)
+            last = target.rpartition(".")[2]
+            local = target.startswith("@") and (
+                target[1:] in self.facts.classes or target[1:] in self.module_classes
+            )
+            imported = not target.startswith("@") and last[:1].isupper() and not last.isupper()
+            if not target or not (local or imported):
+                return ()
+            targets.append(target)
+        return tuple(targets)
+
+    def chosen_targets(self, func_node: cst.BaseExpression) -> tuple[str, ...]:
+        """Edge targets of a call through a name bound by `for cls in (A, B)`: `cls(...)`,
+        `cls.method()` and `cls(...).method()` reach that constructor or method of each."""
+        method = ""
+        if isinstance(func_node, cst.Attribute):
+            method = "." + func_node.attr.value
+            func_node = func_node.value
+            if isinstance(func_node, cst.Call):
+                func_node = func_node.func
+        elif not isinstance(func_node, cst.Name):
+            return ()
+        if not isinstance(func_node, cst.Name):
+            return ()
+        choices = self.scope.class_choices.get(func_node.value, ())
+        return tuple(choice + method for choice in choices)
 
     def bind_target(self, target: cst.BaseExpression, value: Value) -> None:
         if isinstance(target, cst.Name):
+            self.scope.class_choices.pop(target.value, None)
             scope = self.scope
             if target.value in scope.globals:
                 scope = self.module_scope
@@ -935,6 +976,8 @@ class FactExtractor(cst.CSTVisitor):
 
     def record_edges(self, node: cst.Call, func: str, callee: str, text: str) -> None:
         guarded = any(s.guard_depth for s in self.scopes if s.kind == "function")
+        for choice in self.chosen_targets(node.func):
+            self.facts.edges.append(CallEdge(func, choice, self.call_index, text, guarded))
         target = self.edge_target(node.func, callee)
         if target:
             func_node = node.func
