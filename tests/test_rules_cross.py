@@ -32,6 +32,35 @@ def test_ll501_follows_the_key_against_the_filter(lint):
     assert lint({**files, "src/app.py": unknown}, select=["LL501"]).findings == []
 
 
+def test_a_stream_record_guard_makes_a_table_write_a_wasted_invocation_only_when_provable(lint):
+    files = next(
+        dict(e.files)
+        for e in examples(pages_dir() / "LL501.md")
+        if e.kind == "bad" and "startswith" in e.files.get("src/app.py", "")
+    )
+    code = files["src/app.py"]
+
+    def severities(text: str) -> list[tuple[str, str]]:
+        result = lint({**files, "src/app.py": text}, select=["LL501", "LL408"])
+        return sorted((f.rule, f.severity.name.lower()) for f in result.findings)
+
+    assert severities(code) == [("LL501", "info")]
+    loops = [("LL408", "error"), ("LL501", "error")]
+    # The written key starts with the kept prefix: it comes back and is written again.
+    assert severities(code.replace('"SUMMARY#" + key[6:]', '"ORDER#" + key[6:]')) == loops
+    # The key is not spelled in the call: not known to be skipped.
+    unknown = code.replace('Item={"pk": "SUMMARY#" + key[6:], "seen": True}', "Item=record")
+    assert severities(unknown) == loops
+    # A write before the guard runs for every record, the handler's own writes included (and a
+    # guard after it is no longer first in the loop: neither write is judged skipped).
+    early = code.replace(
+        '        key = record["dynamodb"]["Keys"]["pk"]["S"]\n',
+        '        table.put_item(Item={"pk": "SEEN#1"})\n'
+        '        key = record["dynamodb"]["Keys"]["pk"]["S"]\n',
+    )
+    assert severities(early) == [("LL408", "error"), ("LL501", "error"), ("LL501", "error")]
+
+
 def test_ll504_names_the_nine_unused_actions_and_proposes_the_statement(lint):
     files = {
         "template.yaml": (CRUD / "template.yaml").read_text(),

@@ -8,7 +8,7 @@ from lambdalint.core.rule import ProjectRule, RuleMeta, register
 from lambdalint.frontends.python.sdk_usage import SdkUse, handler_usage
 from lambdalint.model import EventSource
 from lambdalint.rules.cross.joined import call_ref, code_anchor, with_code
-from lambdalint.rules.cross.trigger_writes import reaches, watched, writes
+from lambdalint.rules.cross.trigger_writes import reaches, skipped_by_guard, watched, writes
 from lambdalint.rules.events.sources import KIND_NAMES, event_span
 
 
@@ -37,15 +37,25 @@ class RecursiveLoop(ProjectRule):
                     None,
                 )
                 if event is not None:
-                    yield self._finding(linked, use, event)
+                    yield self._finding(linked, use, event, skipped_by_guard(code, use, event))
 
-    def _finding(self, linked: LinkedFunction, use: SdkUse, event: EventSource) -> Finding:
+    def _finding(
+        self, linked: LinkedFunction, use: SdkUse, event: EventSource, kept: str
+    ) -> Finding:
         function, target = linked.function, event.target
+        consequence = "each write invokes the function again, in a loop that runs until stopped"
+        if kept:
+            # The guard is only in code: no loop, but every write costs one more invocation.
+            consequence = (
+                "each write invokes the function again, which skips the record (the handler "
+                f"keeps only keys starting with {kept!r}): a wasted invocation, not a loop; "
+                "an event filter (FilterCriteria) would drop it before it is billed"
+            )
         return self.finding(
             call_ref(use.path, use.call.index),
             f"`{use.call.text}` writes to {KIND_NAMES[event.kind]} {target.logical_id}, which "
-            f"triggers {function.logical_id} ({linked.template.path}): each write invokes the "
-            "function again, in a loop that runs until stopped",
+            f"triggers {function.logical_id} ({linked.template.path}): {consequence}",
+            severity=Severity.INFO if kept else None,
             related=[Related(event_span(event, function), f"the trigger of {function.logical_id}")],
             anchor=code_anchor(use.module, use.call.func),
         )

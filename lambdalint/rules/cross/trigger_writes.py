@@ -3,9 +3,10 @@ reports the writes that provably do, LL408 stays silent when every write provabl
 
 from __future__ import annotations
 
+from lambdalint.api import HandlerCode
 from lambdalint.frontends.python.sdk_usage import SdkUse, template_value
 from lambdalint.frontends.python.structure_facts.object_keys import NAME as OBJECT_KEYS
-from lambdalint.frontends.python.structure_facts.object_keys import ObjectKey
+from lambdalint.frontends.python.structure_facts.object_keys import ObjectKey, ObjectKeys
 from lambdalint.model import Bucket, EventSource, Function, Queue, Table, Topic
 
 # What each kind of trigger reads, and the actions that write it: a call needing one writes.
@@ -77,3 +78,29 @@ def key_triggers(key: ObjectKey | None, event: EventSource) -> bool | None:
     if key.prefix.startswith(wanted_prefix) and not wanted_suffix:
         return True
     return None
+
+
+def skipped_by_guard(code: HandlerCode, use: SdkUse, event: EventSource) -> str:
+    """The key prefix the handler keeps stream records by, when this table write provably
+    writes an item whose key falls outside it: its stream record invokes the function again,
+    which skips it (a wasted invocation, not a loop). "" otherwise."""
+    if event.kind != "dynamodb" or use.module is not code.module.facts or code.function is None:
+        return ""
+    keys = use.module.structure.get(OBJECT_KEYS)
+    if not isinstance(keys, ObjectKeys):
+        return ""
+    item = keys.items.get(str(use.call.index), {})
+    for guard in keys.record_guards:
+        in_loop = guard.first_call <= use.call.index <= guard.last_call
+        if guard.function != code.handler.qualname or not in_loop:
+            continue
+        key = item.get(guard.attribute)
+        if key is not None and _outside(key, guard.prefix):
+            return guard.prefix
+    return ""
+
+
+def _outside(key: ObjectKey, prefix: str) -> bool:
+    if key.exact:
+        return not key.prefix.startswith(prefix)
+    return not (key.prefix.startswith(prefix) or prefix.startswith(key.prefix))

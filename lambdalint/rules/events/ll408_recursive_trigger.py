@@ -10,7 +10,7 @@ from lambdalint.core.span import Span
 from lambdalint.frontends.python.sdk_usage import handler_usage
 from lambdalint.model import Bucket, EventSource, Queue, Role, Statement, Table, Topic, Val
 from lambdalint.model.policy import action_matches, is_allow, known_strings, permissions
-from lambdalint.rules.cross.trigger_writes import reaches, writes
+from lambdalint.rules.cross.trigger_writes import reaches, skipped_by_guard, writes
 from lambdalint.rules.events.sources import KIND_NAMES, event_span
 
 # The permission each trigger's loop needs: writing what the trigger reads.
@@ -79,15 +79,19 @@ class RecursiveTrigger(ProjectRule):
 
 def _code_writes_elsewhere(linked: LinkedFunction | None, event: EventSource) -> bool:
     """The function's code is fully known and each of its writes of the trigger's kind
-    provably goes elsewhere: another resource, or an S3 key outside the notification's filter
-    (LL501 reports the writes that provably reach it)."""
+    provably goes elsewhere: another resource, an S3 key outside the notification's filter, or
+    a table item whose key the handler's own record guard skips (LL501 reports the writes that
+    provably reach it, those the guard skips as info)."""
     if linked is None or linked.code is None:
         return False
     usage = handler_usage(linked.code)
     if not usage.fully_resolved:
         return False
     return all(
-        reaches(linked.function, use, event) is False for use in usage.uses if writes(use, event)
+        reaches(linked.function, use, event) is False
+        or bool(skipped_by_guard(linked.code, use, event))
+        for use in usage.uses
+        if writes(use, event)
     )
 
 
