@@ -6,6 +6,7 @@ from lambdalint.api import CodeContext
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.frontends.python.structure_facts.io_results import result_facts, sdk_operation
+from lambdalint.rules.code.tests_and_fixtures import is_test_module
 
 # Batch writes that succeed as a whole while failing per entry, and the response fields that
 # report those failures.
@@ -34,6 +35,8 @@ class UncheckedBatchWrite(CodeRule):
     )
 
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
+        if is_test_module(ctx.facts.path):
+            return  # never deployed: a test driving the system is not a function losing data
         results = result_facts(ctx.facts)
         for call in ctx.facts.calls:
             service, operation, _ = sdk_operation(call)
