@@ -518,3 +518,55 @@ def test_handler_classes_picked_from_a_tuple_in_a_loop_are_all_followed(project)
         "handlers.py:Start.handle",
     } <= reached(p)
     assert "app.py:make_handler" not in reached(p)
+
+
+def test_handler_classes_from_a_module_tuple_and_their_instances_are_followed(project):
+    p = project(
+        {
+            "app.py": """
+            from typing import Final
+
+            from handlers import Start, Stop
+
+            HANDLERS: Final = (Start, Stop)
+            REBOUND = (Start,)
+            REBOUND = (Stop,)  # bound twice: not known which one a loop sees
+
+            def lambda_handler(event, context):
+                for handler_type in HANDLERS:
+                    if handler_type.is_handling(event):
+                        handler = handler_type(event, context)
+                        return handler.handle()
+
+            def other(event, context):
+                for handler_type in REBOUND:
+                    handler_type(event, context).other()
+            """,
+            "handlers.py": """
+            class Start:
+                def __init__(self, event, context):
+                    self.event = event
+
+                @staticmethod
+                def is_handling(event):
+                    return True
+
+                def handle(self):
+                    pass
+
+                def other(self):
+                    pass
+
+            class Stop(Start):
+                def handle(self):
+                    pass
+            """,
+        }
+    )
+    assert {
+        "handlers.py:Start.is_handling",
+        "handlers.py:Start.__init__",
+        "handlers.py:Start.handle",
+        "handlers.py:Stop.handle",
+    } <= reached(p)
+    assert "handlers.py:Start.other" not in reached(p)

@@ -151,6 +151,8 @@ class FactExtractor(cst.CSTVisitor):
         # declares them `global`): module scope is complete before any invocation, so function
         # bodies see them whatever the order in the file. Evaluated on first use.
         self.module_bindings: dict[str, list[cst.BaseExpression]] = {}
+        # Module globals bound once, at module scope, to a tuple or list literal.
+        self.module_class_lists: dict[str, cst.Tuple | cst.List] = {}
         self.module_classes: set[str] = set()  # declared before their `class` is reached
         self.resolving: set[str] = set()
 
@@ -459,8 +461,12 @@ class FactExtractor(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         value = self.evaluate(node.value)
         cls = self.constructed_class(node.value)
+        chosen = self.chosen_targets(node.value.func) if isinstance(node.value, cst.Call) else ()
         for target in node.targets:
             self.bind_target(target.target, value)
+            if chosen and isinstance(target.target, cst.Name):
+                # `handler = cls(event)` in `for cls in (A, B)`: an instance of one of them.
+                self.scope.class_choices[target.target.value] = chosen
             if isinstance(target.target, cst.Name):
                 if cls:
                     self.scope.instances[target.target.value] = cls
@@ -520,7 +526,13 @@ class FactExtractor(cst.CSTVisitor):
 
     def class_literals(self, node: cst.BaseExpression) -> tuple[str, ...]:
         """The classes a tuple or list literal names, as edge targets, when it names only
-        classes (of this module, or imported CamelCase names); () otherwise."""
+        classes (of this module, or imported CamelCase names); () otherwise. A module global
+        bound once, to such a literal (`handlers = (A, B)`), is that literal."""
+        if isinstance(node, cst.Name):
+            local = node.value in self.scope.names and self.scope.kind != "module"
+            bound = self.module_class_lists.get(node.value)
+            if bound is not None and not local:
+                node = bound
         if not isinstance(node, (cst.Tuple, cst.List)) or not node.elements:
             return ()
         targets = []
@@ -831,6 +843,7 @@ class FactExtractor(cst.CSTVisitor):
     def visit_Module(self, node: cst.Module) -> None:
         self.declare(node.body, self.module_scope)
         self.module_bindings = _module_bindings(node)
+        self.module_class_lists = _module_literal_lists(node)
 
     def declare(self, body, scope: Scope) -> None:
         """Functions and classes are callable before their `def` is reached in the file."""
@@ -1093,6 +1106,30 @@ def _module_bindings(module: cst.Module) -> dict[str, list[cst.BaseExpression]]:
             for name, value in _assignments([statement], nested=False):
                 found.setdefault(name, []).append(value)
     return found
+
+
+def _module_literal_lists(module: cst.Module) -> dict[str, cst.Tuple | cst.List]:
+    """Module globals bound exactly once in the module, at module scope, to a tuple or list
+    literal (`handlers: Final = (A, B)`); a name also bound elsewhere is left out."""
+    counts: dict[str, int] = {}
+    found: dict[str, cst.Tuple | cst.List] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            for name in _global_names(statement.body):
+                counts[name] = counts.get(name, 0) + 2  # may be rebound at any time
+            continue
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            targets = []
+            if isinstance(small, cst.Assign):
+                targets = [target.target for target in small.targets]
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                targets = [small.target]
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    counts[target.value] = counts.get(target.value, 0) + 1
+                    if isinstance(small.value, (cst.Tuple, cst.List)):
+                        found[target.value] = small.value
+    return {name: value for name, value in found.items() if counts.get(name) == 1}
 
 
 def _global_names(body: cst.BaseSuite) -> set[str]:
