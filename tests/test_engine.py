@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lambdalint.config import Settings
 from lambdalint.core.rule import all_rules
+from lambdalint.engine.run import run
 
 HELPER_CHAIN = {
     "app.py": (
@@ -156,6 +158,43 @@ def test_vendored_trees_and_default_excludes_are_skipped(lint):
     }
     result = lint(files)
     assert sorted(f.path for f in result.findings) == ["cdk.out/asset/app.py", "src/app.py"]
+
+
+PACKAGED = """{"Resources": {"ApiLambdaFunction": {"Type": "AWS::Lambda::Function",
+  "Properties": {"Handler": "app.handler", "Runtime": "python3.13",
+    "Role": "arn:aws:iam::123456789012:role/r", "Code": {"S3Bucket": "b", "S3Key": "k"}}}}}
+"""
+SERVICE = "service: s\nprovider:\n  name: aws\n  runtime: python3.13\nfunctions:\n  api:\n    handler: app.handler\n"
+
+
+def test_the_packaged_template_of_a_checked_serverless_service_is_skipped(lint):
+    result = lint(
+        {
+            "svc/serverless.yml": SERVICE,
+            "svc/.serverless/cloudformation-template-update-stack.json": PACKAGED,
+            "other/.serverless/cloudformation-template-update-stack.json": PACKAGED,
+        },
+        select=["LL201"],
+    )
+    # The service is reported once, on its serverless.yml; a packaged template whose
+    # serverless.yml is not there is still checked.
+    assert sorted(f.path for f in result.findings) == [
+        "other/.serverless/cloudformation-template-update-stack.json",
+        "svc/serverless.yml",
+    ]
+    assert any(s.path == "svc/.serverless" and "serverless.yml" in s.reason for s in result.skipped)
+
+
+def test_a_packaged_template_named_on_the_command_line_is_checked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "serverless.yml").write_text(SERVICE)
+    packaged = tmp_path / ".serverless" / "cloudformation-template-update-stack.json"
+    packaged.parent.mkdir()
+    packaged.write_text(PACKAGED)
+    result = run([packaged], Settings(root=tmp_path, select=["LL201"]))
+    assert [f.path for f in result.findings] == [
+        ".serverless/cloudformation-template-update-stack.json"
+    ]
 
 
 def test_gitignore_and_exclude_are_honoured(lint):

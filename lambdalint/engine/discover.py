@@ -11,7 +11,12 @@ from pathlib import Path
 
 from lambdalint.config import Settings, path_matches
 from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver, Skipped
-from lambdalint.frontends.registry import frontend_for, frontend_of_kind, why_unclaimed
+from lambdalint.frontends.registry import (
+    SERVERLESS_FILES,
+    frontend_for,
+    frontend_of_kind,
+    why_unclaimed,
+)
 from lambdalint.sources import Overlay, SourceFile, display_path
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -53,6 +58,19 @@ def kind_of(path: Path) -> str | None:
     """The kind of the frontend that claims a file by its name, None when none does."""
     frontend = frontend_for(path)
     return frontend.kind if frontend is not None else None
+
+
+def is_packaged_service(name: str, siblings: list[str]) -> str | None:
+    """Why a directory is the Serverless Framework's packaged output of a service checked from
+    its serverless.yml, or None. `sls package` writes the CloudFormation it generates to
+    `.serverless/` next to serverless.yml: checking both reports every finding twice, and the
+    user edits serverless.yml, not what the framework generated from it."""
+    if name != ".serverless":
+        return None
+    source = next((sibling for sibling in sorted(siblings) if sibling in SERVERLESS_FILES), None)
+    if source is None:
+        return None
+    return f"packaged output of {source}, which is checked instead"
 
 
 def is_vendored_dir(directory: Path, names: list[str]) -> str | None:
@@ -260,6 +278,10 @@ def _select(top: Path, settings: Settings, skipped: list[Skipped], walk, ignores
         for name in sorted(dirnames):
             child = here / name
             if name in DEFAULT_EXCLUDED_DIRS or _excluded(child, settings):
+                continue
+            packaged = is_packaged_service(name, filenames)
+            if packaged:
+                skipped.append(Skipped(display_path(child), packaged))
                 continue
             if ignores is not None and ignores.ignored(here, name, is_dir=True):
                 continue
