@@ -44,9 +44,13 @@ class MissingLogRetention(TemplateRule):
         all is a problem."""
         if not group.retention.is_missing:
             return None
+        # A group the function's own block makes (a serverless.yml function, the lambda
+        # module) has a name the user never wrote: name only the function.
+        made_by_function = group.span == function.span
+        which = "the log group" if made_by_function else f"log group {group.logical_id}"
         return self.finding(
             group.span,
-            f"log group {group.logical_id} of function {function.logical_id} sets no "
+            f"{which} of function {function.logical_id} sets no "
             f"{group.prop('RetentionInDays')}: its logs are kept, and billed, forever",
             related=[Related(function.span, "the function logging to it")],
             anchor=function.anchor,

@@ -37,7 +37,7 @@ class HandlerNotFound(ProjectRule):
                     continue  # the code directory is not part of this run
                 yield self.finding(
                     where,
-                    f"Handler {handler!r} of {function.logical_id} names module "
+                    f"{function.prop('Handler')} {handler!r} of {function.logical_id} names module "
                     f"{linked.handler_file}, which does not exist under {root}/: "
                     "Runtime.ImportModuleError on the first call",
                     anchor=function.anchor,
@@ -48,7 +48,8 @@ class HandlerNotFound(ProjectRule):
                 name = linked.code.handler.qualname
                 yield self.finding(
                     where,
-                    f"Handler {handler!r} of {function.logical_id} names {name}(), which "
+                    f"{function.prop('Handler')} {handler!r} of {function.logical_id} names "
+                    f"{name}(), which "
                     f"{linked.handler_file} does not define: Runtime.HandlerNotFound on the "
                     "first call",
                     anchor=function.anchor,

@@ -34,7 +34,8 @@ class SqsNoDlq(TemplateRule):
             if queue.dead_letter_target.is_missing and queue.max_receive_count.is_missing:
                 yield self.finding(
                     queue.span,
-                    f"Source queue {queue.logical_id} has no redrive policy: a message that "
+                    f"Source queue {queue.logical_id} has no redrive policy "
+                    f"({queue.prop('RedrivePolicy')}): a message that "
                     "always fails is retried until it expires, and then it is lost.",
                     related=related,
                     anchor=queue.anchor,
