@@ -109,3 +109,60 @@ def test_cloudformation_messages_keep_cloudformation_names(lint):
     )
     assert said["LL505"][0].startswith("Handler 'app.work' of Worker names work()")
     assert said["LL404"][0].startswith("Source queue Jobs has no redrive policy (RedrivePolicy):")
+
+
+READER = """resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+}
+
+resource "aws_iam_role" "reader" {
+  name               = "reader"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "reader" {
+  role = aws_iam_role.reader.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem", "dynamodb:PutItem"], Resource = aws_dynamodb_table.orders.arn }]
+  })
+}
+
+resource "aws_lambda_function" "reader" {
+  function_name = "reader"
+  runtime       = "python3.13"
+  handler       = "app.handler"
+  filename      = data.archive_file.reader.output_path
+  role          = aws_iam_role.reader.arn
+  timeout       = 10
+  environment {
+    variables = {
+      TABLE = aws_dynamodb_table.orders.name
+    }
+  }
+}
+
+data "archive_file" "reader" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/reader.zip"
+}
+"""
+READ = """import os
+
+import boto3
+
+table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+
+def handler(event, context):
+    return table.get_item(Key={"id": event["id"]})
+"""
+
+
+def test_terraform_unused_permission_proposes_terraform_references(lint):
+    said = messages(lint({"main.tf": READER, "src/app.py": READ}, select=["LL504"]))
+    assert said["LL504"][0].endswith(
+        "the code needs: dynamodb:GetItem on aws_dynamodb_table.orders.arn"
+    )

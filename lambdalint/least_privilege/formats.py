@@ -177,10 +177,13 @@ def _cdk(function: Function, statements: list[PolicyStatement]) -> str:
     return "\n".join(lines)
 
 
-def summary(statements: list[PolicyStatement]) -> str:
-    """The statements in one line, for messages: `dynamodb:GetItem on !GetAtt Orders.Arn`."""
+def summary(statements: list[PolicyStatement], source: str = "") -> str:
+    """The statements in one line, for messages, as the function's format (`source`) writes
+    a resource's ARN: `dynamodb:GetItem on !GetAtt Orders.Arn`, on Terraform
+    `dynamodb:GetItem on aws_dynamodb_table.orders.arn`."""
+    value = _terraform_value if source == "terraform" else _sam_value
     parts = []
     for statement in statements:
-        resources = ", ".join(_sam_value(arn) for arn in statement.resources)
+        resources = ", ".join(value(arn) for arn in statement.resources)
         parts.append(f"{', '.join(statement.actions)} on {resources}")
     return "; ".join(parts) if parts else "no statement at all"

@@ -67,7 +67,7 @@ class UnusedIamPermission(ProjectRule):
     ) -> Finding:
         names = ", ".join(linked.function.logical_id for linked in users)
         needed = "; ".join(
-            summary(least_privilege(linked.function, usage).statements)
+            summary(least_privilege(linked.function, usage).statements, linked.function.source)
             for linked, usage in zip(users, usages, strict=True)
         )
         statement = grant.statement
