@@ -410,3 +410,72 @@ module "mod" {
     assert by_name["module.mod"].layers.value == [
         "arn:aws:lambda:eu-west-1:123456789012:layer:shared:1"
     ]
+
+
+def test_the_archive_providers_archive_file_resource_locates_the_code():
+    # hashicorp/archive also has `resource "archive_file"` (seen in
+    # diodonfrost/terraform-aws-lambda-scheduler-stop-start): its source is the code too.
+    text = """
+resource "archive_file" "this" {
+  type        = "zip"
+  source_dir  = "${path.module}/package/"
+  output_path = "${path.module}/fn.zip"
+}
+
+resource "aws_lambda_function" "fn" {
+  filename = archive_file.this.output_path
+  handler  = "scheduler.main.lambda_handler"
+}
+"""
+    template, _ = _module({"main.tf": text})
+    (function,) = template.functions
+    assert function.code_path.value == "package"
+
+
+def test_a_comparison_with_null_picks_the_branch_of_a_null_default():
+    # `var.custom_role == null ? aws_iam_role.this[0].arn : var.custom_role`: the module's
+    # switch between its own role and one passed in (seen in
+    # diodonfrost/terraform-aws-lambda-scheduler-stop-start).
+    text = """
+variable "custom" {
+  type    = string
+  default = null
+}
+
+variable "given" {
+  default = "arn:aws:iam::123456789012:role/given"
+}
+
+variable "unset" {
+  type = string
+}
+
+resource "aws_iam_role" "this" {
+  count = var.custom == null ? 1 : 0
+  name  = "fn"
+}
+
+resource "aws_lambda_function" "own" {
+  role = var.custom == null ? aws_iam_role.this[0].arn : var.custom
+}
+
+resource "aws_lambda_function" "negated" {
+  role = var.custom != null ? var.custom : aws_iam_role.this[0].arn
+}
+
+resource "aws_lambda_function" "given" {
+  role = var.given == null ? aws_iam_role.this[0].arn : var.given
+}
+
+resource "aws_lambda_function" "unset" {
+  role = var.unset == null ? aws_iam_role.this[0].arn : var.unset
+}
+"""
+    template, _ = _module({"main.tf": text})
+    roles = {f.logical_id.rpartition(".")[2]: f for f in template.functions}
+    assert roles["own"].role is template.roles[0]
+    assert roles["negated"].role is template.roles[0]
+    assert roles["given"].role is None
+    assert roles["given"].role_ref.value == "arn:aws:iam::123456789012:role/given"
+    # A variable without a default must be given: not null, not known.
+    assert roles["unset"].role is None and roles["unset"].role_ref.value is UNKNOWN

@@ -116,6 +116,8 @@ class TerraformBuilder:
         for block in self.top("resource"):
             if len(block.labels) == 2:
                 self.create(block)
+                if block.labels[0] == "archive_file":
+                    self.scope.archives[block.labels[1]] = block
 
     def create(self, block: Block) -> None:
         kind, name = block.labels

@@ -34,7 +34,9 @@ ADDRESS = re.compile(r"\b(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 @dataclass(frozen=True)
 class DataSource:
-    """`data.TYPE.NAME.attribute`: the builder reads the block (policy documents, archives)."""
+    """`data.TYPE.NAME.attribute`: the builder reads the block (policy documents, archives).
+    The archive provider's `archive_file` resource (`archive_file.NAME.output_path`) is read
+    the same way as its data source."""
 
     type: str
     name: str
@@ -59,6 +61,7 @@ class Scope:
         self.locals: dict[str, Attribute] = {}
         self.objects: dict[str, Resource] = {}  # "aws_sqs_queue.jobs" -> model object
         self.data: dict[str, Block] = {}  # "aws_iam_policy_document.x" -> block
+        self.archives: dict[str, Block] = {}  # `resource "archive_file" "x"`: "x" -> block
 
 
 class Evaluator:
@@ -204,12 +207,24 @@ class Evaluator:
         term = tree.children[1]
         operator_name = identifier_text(term.children[0]).strip()
         right = self.evaluate(term.children[-1], path, depth).value
+        if operator_name in ("==", "!=") and (left is MISSING or right is MISSING):
+            return Node(self.null_comparison(operator_name, left, right), span)
         function = _OPERATORS.get(operator_name)
         if function is None or not _plain(left) or not _plain(right):
             return Node(UNKNOWN, span)
         if operator_name in "+-*/%" and not (_is_number(left) and _is_number(right)):
             return Node(UNKNOWN, span)
         return Node(function(left, right), span)
+
+    @staticmethod
+    def null_comparison(operator_name: str, left: Any, right: Any) -> Any:
+        """`var.role_arn == null`, the usual switch between a resource the module makes and one
+        passed in: null (a default of null) equals only null, and a known value never is.
+        UNKNOWN when a side is not known (an unset variable is not null: it must be given)."""
+        if not all(side is MISSING or _plain(side) for side in (left, right)):
+            return UNKNOWN
+        equal = left is MISSING and right is MISSING
+        return equal if operator_name == "==" else not equal
 
     def unary(self, tree, path, span, depth) -> Node:
         sign = str(tree.children[0])
@@ -259,6 +274,9 @@ class Evaluator:
             if block is None:
                 return Node(UNKNOWN, span)
             return Node(DataSource(names[0], names[1], names[2], block), span)
+        if root == "archive_file" and len(names) >= 2 and names[0] in self.scope.archives:
+            block = self.scope.archives[names[0]]
+            return Node(DataSource(root, names[0], names[1], block), span)
         if names:
             found = self.scope.objects.get(f"{root}.{names[0]}")
             if found is not None:
