@@ -479,3 +479,36 @@ resource "aws_lambda_function" "unset" {
     assert roles["given"].role_ref.value == "arn:aws:iam::123456789012:role/given"
     # A variable without a default must be given: not null, not known.
     assert roles["unset"].role is None and roles["unset"].role_ref.value is UNKNOWN
+
+
+def test_the_lambda_module_makes_no_function_for_a_layer_or_when_disabled():
+    # The module's function has `count = create && create_function && !create_layer`: a
+    # layer-only instance gave LL201/LL203/LL206/LL207 on serverless-patterns'
+    # terraform-lambda-layer.
+    text = """
+module "layer" {
+  source       = "terraform-aws-modules/lambda/aws"
+  create_layer = true
+  layer_name   = "deps"
+  runtime      = "python3.13"
+  source_path  = "deps"
+}
+
+module "off" {
+  source        = "terraform-aws-modules/lambda/aws"
+  create        = false
+  function_name = "off"
+  handler       = "app.handler"
+  source_path   = "src"
+}
+
+module "fn" {
+  source        = "terraform-aws-modules/lambda/aws"
+  create_layer  = false
+  function_name = "fn"
+  handler       = "app.handler"
+  source_path   = "src"
+}
+"""
+    template, _ = _module({"main.tf": text})
+    assert [f.logical_id for f in template.functions] == ["module.fn"]

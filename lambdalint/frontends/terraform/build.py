@@ -589,7 +589,13 @@ class TerraformBuilder:
         source = self.val(block, "source").text() or ""
         if not source.split("?")[0].rstrip("/").endswith(LAMBDA_MODULE.split("//")[0]):
             return
-        if self.val(block, "create_function").value is False:
+        # The module makes its function only when `create` and `create_function` hold and
+        # `create_layer` does not: a layer-only instance has no function to judge.
+        if (
+            self.val(block, "create").value is False
+            or self.val(block, "create_function").value is False
+            or self.val(block, "create_layer").value is True
+        ):
             return
         address = f"module.{block.labels[0]}" if block.labels else "module"
         function = Function(
