@@ -138,6 +138,8 @@ GIT_TREE = {
     "layer/python/boto3-1.0.dist-info/METADATA": "",
     "layer/python/lib.py": "",
     "node_modules/pkg/index.py": "",
+    "svc/serverless.yml": "service: s\n",
+    "svc/.serverless/cloudformation-template-update-stack.json": "{}\n",
     "legacy/old.py": "z = 3\n",
     "gone.py": "deleted after the commit\n",
 }
@@ -172,6 +174,7 @@ def test_git_listing_finds_what_walking_the_directories_finds(tmp_path, monkeypa
     assert [f.display for f in files] == [
         "app.py",
         "sub/deep/mod.py",
+        "svc/serverless.yml",
         "template.yaml",
         "untracked.py",
     ]
@@ -180,6 +183,7 @@ def test_git_listing_finds_what_walking_the_directories_finds(tmp_path, monkeypa
         "notes.txt",
         "layer/python",
         "sub/.gitignore",
+        "svc/.serverless",
         "vendor/requests",
     }
 
