@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections import Counter
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from lambdalint.api import CodeContext, FunctionKey, LinkedFunction, ModuleFile, ProjectContext
 from lambdalint.config import Settings
+from lambdalint.core.deep import on_big_stack
 from lambdalint.core.directive import Directive
 from lambdalint.core.finding import Finding, Fix, PassedOver, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_rules
@@ -26,7 +28,7 @@ from lambdalint.engine.suppress import (
     apply_suppressions,
     relative_to_root,
 )
-from lambdalint.engine.work import FileResult, analyse_work, cached_result
+from lambdalint.engine.work import FileResult, analyse_work, cached_result, step_failed
 from lambdalint.frontends.registry import frontend_of_kind
 from lambdalint.model import Template
 from lambdalint.sources import Overlay, SourceFile, read_text
@@ -68,7 +70,21 @@ def run(
     input): those texts are read instead of the files on disk, which need not exist, for
     analysis, caching (keyed by content) and fixes; such a file is never written, its fixed text
     is returned in `RunResult.texts`. Name the overlay's paths in `paths` to report on them; the
-    rest of their project is read from disk as context."""
+    rest of their project is read from disk as context.
+
+    Runs on a big stack: libcst and its visitors recurse as deep as the code nests."""
+    return on_big_stack(_run, paths, settings, verbose, fixes, overlay, baseline, progress)
+
+
+def _run(
+    paths: list[Path],
+    settings: Settings,
+    verbose: bool,
+    fixes: FixRequest | None,
+    overlay: Mapping[Path, str] | None,
+    baseline: Counter[str] | None,
+    progress: Progress | None,
+) -> RunResult:
     clock = Clock()
     plan = plan_run(settings, verbose)
     with clock("discover"):
@@ -169,8 +185,10 @@ def analyse(
 ) -> list[FileResult]:
     """Phase 2: every file through its frontend (cache, then the worker pool)."""
     settings = plan.settings
-    cache_root = str(settings.root) if settings.cache else None
-    return analyse_files(sources, settings.max_file_size, plan.parse_python, cache_root, progress)
+    cache_root = cache_home(sources, settings) if settings.cache else None
+    return analyse_files(
+        sources, settings.max_file_size, plan.parse_python, cache_root, progress, plan.verbose
+    )
 
 
 @dataclass
@@ -410,7 +428,12 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
     """A Python file analysed again from text held in memory (fixed, not yet written)."""
     from lambdalint.frontends.python.analyse import analyse
 
-    return FileResult(result.source).take(analyse(result.source, text))
+    try:
+        return FileResult(result.source).take(analyse(result.source, text))
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        return FileResult(
+            result.source, findings=[step_failed(result.source.display, "fix", exc, False)]
+        )
 
 
 def analyse_files(
@@ -419,6 +442,7 @@ def analyse_files(
     parse_python: bool,
     cache_root: str | None,
     progress: Progress | None = None,
+    verbose: bool = False,
 ) -> list[FileResult]:
     """Per-file results in the order of `sources`: cache hits read here, the rest in the pool
     (starting worker processes only pays when something must be parsed), the files of an
@@ -426,7 +450,10 @@ def analyse_files(
     found: dict[str, FileResult] = {}
     if cache_root is not None:
         for source in sources:
-            cached = cached_result(source, max_size, parse_python, cache_root)
+            try:
+                cached = cached_result(source, max_size, parse_python, cache_root)
+            except Exception:  # noqa: BLE001 - a cache that cannot be used is a miss
+                cached = None
             if cached is not None:
                 found[source.display] = cached
     work = work_items([source for source in sources if source.display not in found])
@@ -440,7 +467,16 @@ def analyse_files(
             progress(done, len(sources))
 
         progress(done, len(sources))
-    analysed = map_files(analyse_work, work, max_size, parse_python, cache_root, done=counter)
+    analysed = map_files(
+        analyse_work,
+        work,
+        max_size,
+        parse_python,
+        cache_root,
+        verbose,
+        done=counter,
+        lost=worker_died,
+    )
     for results in analysed:
         found.update((result.source.display, result) for result in results)
     return [found[source.display] for source in sources]
@@ -459,6 +495,19 @@ def work_items(sources: list[SourceFile]) -> list[SourceFile | tuple[SourceFile,
     return items + [tuple(unit) for unit in units.values()]
 
 
+def worker_died(item: SourceFile | tuple[SourceFile, ...]) -> list[FileResult]:
+    """The results of a work item whose worker process died twice under it."""
+    message = "internal error: the worker process analysing this file died (a crash in a native"
+    message += " library, or out of memory)"
+    sources = [item] if isinstance(item, SourceFile) else list(item)
+    return [
+        FileResult(
+            s, findings=[Finding("LL000", Severity.ERROR, message, Span.point(s.display, 1))]
+        )
+        for s in sources
+    ]
+
+
 def with_project_context(
     sources: list[SourceFile], settings: Settings, overlay: Overlay | None = None
 ) -> list[SourceFile]:
@@ -474,6 +523,16 @@ def with_project_context(
         [*sources, *(source for source in context if source.path not in named)],
         key=lambda source: source.display,
     )
+
+
+def cache_home(sources: list[SourceFile], settings: Settings) -> str:
+    """Where the cache lives: the project (configuration directory or git repository of the
+    first file), else the user's cache directory; never whatever directory the run started in."""
+    root = project_root(sources[0].path, settings) if sources else None
+    if root is None and settings.config_path is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+        return os.path.join(base, "lambdalint")
+    return str(root or settings.root)
 
 
 def project_root(path: Path, settings: Settings) -> Path | None:
@@ -614,32 +673,39 @@ def resolve_positions(
     fixes: dict[int, Fix] = {}
     failures: list[Finding] = []
     inline_by_path = {module.display: module for module in inline}
-    for path, refs in pending.items():
+
+    def positions_of(path: str, refs: list[NodeRef]) -> None:
         if path in inline_by_path:
             module = inline_by_path[path]
             located = locate_fast(module.code, refs, module.facts) or locate(module.code, refs)
             spans.update({ref: module.place(span) for ref, span in located.items()})
-            continue
+            return
         if session is None:
             text, _ = read_text(sources[path], 1 << 62)
             if text is not None:
                 located = locate_fast(text, refs, facts.get(path))
                 spans.update(located if located is not None else locate(text, refs))
-            continue
+            return
         text = session.text(sources[path])
         if text is None:
-            continue
+            return
         fixable = [
             (index, f) for index, f in enumerate(findings) if f.path == path and session.can_fix(f)
         ]
         if not fixable:  # nothing to build a fix for: the cheap positions do
             located = locate_fast(text, refs, facts.get(path))
             spans.update(located if located is not None else locate(text, refs))
-            continue
+            return
         located = session.locate(path, text, refs, fixable)
         spans.update(located.spans)
         fixes.update(located.fixes)
-        failures += [internal_error(rule, path, exc, verbose) for rule, exc in located.failures]
+        failures.extend(internal_error(rule, path, exc, verbose) for rule, exc in located.failures)
+
+    for path, refs in pending.items():
+        try:
+            positions_of(path, refs)
+        except Exception as exc:  # noqa: BLE001 - the file's findings stay, at line 1
+            failures.append(step_failed(path, "positions", exc, verbose))
 
     def span_of(where):
         return spans.get(where, Span.point(where.path, 1)) if isinstance(where, NodeRef) else where
