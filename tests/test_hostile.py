@@ -557,3 +557,22 @@ def test_a_worker_that_dies_costs_only_its_own_files():
     assert results[17] == "lost poison"
     assert results[:17] == [item.upper() for item in items[:17]]
     assert results[18:] == [item.upper() for item in items[18:]]
+
+
+def test_terraform_and_serverless_odd_values(project):
+    project(
+        {
+            "infra/main.tf": 'resource "aws_lambda_function" "f" {\n'
+            '  function_name = "x"\n  runtime = "python3.12"\n  handler = "app.handler"\n'
+            "  timeout = " + "1" * 5000 + "\n  memory_size = 1e309\n"
+            '  environment { variables = { A = "\\ud800" } }\n}\n',
+            "deep/main.tf": "locals {\n  x = " + "[" * 3000 + "]" * 3000 + "\n}\n",
+            "serverless.yml": "service: x\nprovider:\n  name: aws\n  runtime: python3.12\n"
+            "  timeout: 1.0e+309\nfunctions:\n  f:\n    handler: app.handler\n"
+            "    timeout: !!bool maybe\n    memorySize: " + "9" * 5000 + "\n",
+            "good.py": BAD,
+        }
+    )
+    result = check(".")
+    assert not findings_of(result.output, "LL000"), result.output
+    assert_good_file_checked(result.output)

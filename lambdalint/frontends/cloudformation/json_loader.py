@@ -12,7 +12,8 @@ import re
 from typing import Any
 
 from lambdalint.core.span import Span
-from lambdalint.frontends.cloudformation.nodes import LoadError, Node, without_surrogates
+from lambdalint.core.text import without_surrogates
+from lambdalint.frontends.cloudformation.nodes import LoadError, Node
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")

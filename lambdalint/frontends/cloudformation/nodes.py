@@ -5,7 +5,6 @@ YAML tags are already long-form intrinsics here (`!Ref X` is `{"Ref": X}`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from lambdalint.core.span import Span
@@ -91,14 +90,3 @@ class LoadError(Exception):
         self.message = message
         self.line = line
         self.column = column
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def without_surrogates(text: str) -> str:
-    """`\\ud800` escapes decode to lone surrogates, which no file, report or terminal can encode:
-    each becomes U+FFFD, as a UTF-8 decoder would make of it."""
-    if text.isascii():
-        return text
-    return _LONE_SURROGATE.sub("\ufffd", text)

@@ -14,7 +14,8 @@ import yaml
 from yaml import nodes as ynodes
 
 from lambdalint.core.span import Span
-from lambdalint.frontends.cloudformation.nodes import LoadError, Node, without_surrogates
+from lambdalint.core.text import without_surrogates
+from lambdalint.frontends.cloudformation.nodes import LoadError, Node
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
