@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -139,7 +140,7 @@ def load_settings(
     if isolated:
         return Settings(root=Path.cwd())
     if config is None:
-        config = find_config((paths[0] if paths else Path.cwd()).resolve())
+        config = find_config(Path(os.path.realpath(paths[0] if paths else Path.cwd())))
     if config is None:
         return Settings(root=Path.cwd())
     return read_config(config)

@@ -7,11 +7,13 @@ instead of the file on disk, which need not even exist. Nothing here imports the
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lambdalint.core.files import TooLarge, leaves, read_for_display, read_regular
 from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.span import Span
 
@@ -53,17 +55,22 @@ def read_bytes(source: SourceFile, max_size: int) -> tuple[bytes | None, Finding
         if len(data) > max_size:
             return None, _too_large(path, len(data), max_size)
         return data, None
+    # Only regular files inside the directory they were found under, never past `max_size`
+    # bytes actually read: a FIFO, `/dev/zero` or `/proc/self/environ` can hide behind a name.
+    if leaves(source.path, source.scan_root):
+        return None, parse_error(path, "not read: a symlink to a file outside the project")
     try:
-        size = source.path.stat().st_size
-        if size > max_size:
-            return None, _too_large(path, size, max_size)
-        return source.path.read_bytes(), None
+        return read_regular(source.path, max_size), None
+    except TooLarge as exc:
+        return None, _too_large(path, exc.size, max_size)
     except OSError as exc:
         return None, parse_error(path, f"cannot read file: {exc.strerror or exc}")
 
 
 def _too_large(path: str, size: int, max_size: int) -> Finding:
-    message = f"file too large to analyse ({size} bytes; max-file-size is {max_size})"
+    over = "over " if size == max_size + 1 else ""
+    message = f"file too large to analyse ({over}{max_size if over else size} bytes; "
+    message += f"max-file-size is {max_size})"
     return parse_error(path, message)
 
 
@@ -86,7 +93,15 @@ def decode_text(source: SourceFile, data: bytes) -> tuple[str | None, Finding | 
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
         line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
         return None, parse_error(path, f"cannot decode file: {exc}", line)
+    surrogate = None if text.isascii() else _LONE_SURROGATE.search(text)
+    if surrogate is not None:
+        # A `# coding: utf-7` file can decode to half a character, which nothing can print.
+        line = text.count("\n", 0, surrogate.start()) + 1
+        return None, parse_error(path, "cannot decode file: it decodes to a lone surrogate", line)
     return text.removeprefix("\ufeff"), None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_text(source: SourceFile, max_size: int) -> tuple[str | None, Finding | None]:
@@ -102,8 +117,10 @@ def display_text(path: str, overlay: Mapping[str, str] | None = None) -> str | N
     memory under its display path, else the file decoded as the analysis decoded it."""
     if overlay and path in overlay:
         return overlay[path]
+    data = read_for_display(path)
+    if data is None:
+        return None
     try:
-        data = Path(path).read_bytes()
         kind = "python" if path.endswith(".py") else "other"
         return data.decode(source_encoding(kind, data)).removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError, SyntaxError, LookupError):

@@ -9,6 +9,12 @@ from lambdalint.core.finding import RunResult
 from lambdalint.engine.run import run
 
 
+@pytest.fixture(autouse=True)
+def user_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Runs outside a project cache in the user's cache directory: the suite's own, not $HOME's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "user-cache"))
+
+
 @pytest.fixture
 def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Write files into a fresh directory and lint it: `lint({"app.py": src}, select=[...])`.

@@ -81,8 +81,12 @@ def test_a_broken_cache_file_is_a_miss_and_never_an_error(tmp_path):
 
 def test_a_run_keeps_one_cache_file_per_project(lint, tmp_path):
     files = {f"m{i}.py": f"def handler(event, context):\n    return {i}\n" for i in range(3)}
-    lint(files, cache=True)
-    lint({"m0.py": "def handler(event, context):\n    return 10\n"}, cache=True)
+    # A configuration makes the directory a project: the cache lives there, not in the user's.
+    lint({"lambdalint.toml": "", **files}, cache=True)
+    lint(
+        {"lambdalint.toml": "", "m0.py": "def handler(event, context):\n    return 10\n"},
+        cache=True,
+    )
     stored = sorted(p.name for p in (tmp_path / ".lambdalint_cache").iterdir())
     assert stored == [".gitignore", "cache.sqlite3"]
     with closing(sqlite3.connect(tmp_path / ".lambdalint_cache" / "cache.sqlite3")) as db:

@@ -1,11 +1,15 @@
 """Per-file results cached by content, so unchanged files are never parsed again.
 
 Stored as JSON, never pickle: a repository could ship a crafted `.lambdalint_cache`, and loading
-it must not run code. Decoding rebuilds only lambdalint's own dataclasses and enums.
+it must not run code. The cache is input like any file: decoding rebuilds only the classes of an
+allow-list (the per-file result and the facts inside it), checks every field against its type,
+never imports anything a cache entry names, and any entry that is malformed, nested too deep or of
+the wrong shape is a miss (the file is analysed again and the entry rewritten).
 """
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import enum
 import functools
@@ -13,12 +17,16 @@ import hashlib
 import importlib
 import json
 import sqlite3
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
 import lambdalint
 
 CACHE_DIR = ".lambdalint_cache"
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64  # the facts nest a dozen levels; a 100,000-deep entry is not ours
 
 
 @functools.lru_cache(maxsize=1)
@@ -29,8 +37,8 @@ def tool_fingerprint() -> str:
     package = Path(lambdalint.__file__).parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".json"):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            info = path.stat()
+            digest.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -81,9 +89,11 @@ class Cache:
             return None
         try:
             row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-            return loads(row[0]) if row is not None else None
-        except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError):
-            return None  # missing or unreadable: just do the work
+            if row is None or not isinstance(row[0], str) or len(row[0]) > MAX_ENTRY_BYTES:
+                return None
+            return loads(row[0])
+        except Exception:  # noqa: BLE001 - missing, unreadable or malformed: just do the work
+            return None
 
     def put(self, key: str, value: Any) -> None:
         self.put_many([(key, value)])
@@ -117,9 +127,9 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str) -> Any:
-    """`decode(json.loads(text))` in one pass: the JSON parser hands each object to the hook as
-    it completes, so no second walk over the whole tree in Python."""
-    return json.loads(text, object_hook=_decode_object)
+    """`decode(json.loads(text))`: parsed by the C parser, then rebuilt by the checked walk
+    (allow-listed classes, field types, depth), which needs each value's depth and place."""
+    return decode(json.loads(text))
 
 
 def encode(value: Any) -> Any:
@@ -146,57 +156,49 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot cache {type(value).__name__}")
 
 
-def decode(value: Any) -> Any:
+def decode(value: Any, depth: int = 0) -> Any:
+    """The value an `encode` made, built only from allow-listed classes; TypeError otherwise."""
+    if depth > MAX_DEPTH:
+        raise TypeError("cache entry nested too deeply")
+    depth += 1
     if isinstance(value, list):
-        return [decode(v) for v in value]
+        return [decode(v, depth) for v in value]
     if not isinstance(value, dict):
         return value
     if "~d" in value:
-        cls = _our_class(value["~d"])
-        if not dataclasses.is_dataclass(cls):
-            raise TypeError(value["~d"])
-        return cls(**{k: decode(v) for k, v in value["f"].items()})
+        cls = _allowed(value["~d"], dataclass_wanted=True)
+        fields = value["f"]
+        if not isinstance(fields, dict):
+            raise TypeError("malformed cache entry")
+        built = cls(**{k: decode(v, depth) for k, v in fields.items()})
+        _check_fields(built)
+        return built
     if "~e" in value:
-        cls = _our_class(value["~e"])
-        if not issubclass(cls, enum.Enum):
-            raise TypeError(value["~e"])
-        return cls(value["v"])
+        return _allowed(value["~e"], dataclass_wanted=False)(value["v"])
     if "~t" in value:
-        return tuple(decode(v) for v in value["~t"])
+        return tuple(decode(v, depth) for v in _list(value["~t"]))
     if "~s" in value:
-        return {decode(v) for v in value["~s"]}
+        return {decode(v, depth) for v in _list(value["~s"])}
     if "~m" in value:
-        return {k: decode(v) for k, v in value["~m"]}
+        pairs = [_list(pair) for pair in _list(value["~m"])]
+        if any(len(pair) != 2 or not isinstance(pair[0], str) for pair in pairs):
+            raise TypeError("malformed cache entry")
+        return {k: decode(v, depth) for k, v in pairs}
     if "~k" in value:
-        return {decode(k): decode(v) for k, v in value["~k"]}
+        pairs = [_list(pair) for pair in _list(value["~k"])]
+        if any(len(pair) != 2 for pair in pairs):
+            raise TypeError("malformed cache entry")
+        return {decode(k, depth): decode(v, depth) for k, v in pairs}
     if "~p" in value:
+        if not isinstance(value["~p"], str):
+            raise TypeError("malformed cache entry")
         return Path(value["~p"])
     raise TypeError("unknown cache entry")
 
 
-def _decode_object(value: dict) -> Any:
-    """One JSON object, its members already decoded: the tagged forms `encode` writes, and
-    plain objects (a dataclass's fields) as they are."""
-    if "~d" in value:
-        cls = _our_class(value["~d"])
-        if not dataclasses.is_dataclass(cls):
-            raise TypeError(value["~d"])
-        return cls(**value["f"])
-    if "~e" in value:
-        cls = _our_class(value["~e"])
-        if not issubclass(cls, enum.Enum):
-            raise TypeError(value["~e"])
-        return cls(value["v"])
-    if "~t" in value:
-        return tuple(value["~t"])
-    if "~s" in value:
-        return set(value["~s"])
-    if "~m" in value:
-        return dict(value["~m"])
-    if "~k" in value:
-        return {(tuple(k) if isinstance(k, list) else k): v for k, v in value["~k"]}
-    if "~p" in value:
-        return Path(value["~p"])
+def _list(value: Any) -> list:
+    if not isinstance(value, list):
+        raise TypeError("malformed cache entry")
     return value
 
 
@@ -205,14 +207,90 @@ def _qualname(value: Any) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-@functools.lru_cache(maxsize=1024)
-def _our_class(name: str) -> type:
-    module_name, _, qualname = name.partition(":")
-    if not (module_name == "lambdalint" or module_name.startswith("lambdalint.")):
-        raise TypeError(f"refusing to rebuild {name}")
-    target: Any = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        target = getattr(target, part)
-    if not isinstance(target, type):
-        raise TypeError(name)
-    return target
+# The modules whose classes a cache entry may hold. Fixed here, never read from an entry.
+CACHED_MODULES = (
+    "lambdalint.core.span",
+    "lambdalint.core.finding",
+    "lambdalint.core.directive",
+    "lambdalint.sources",
+    "lambdalint.engine.work",
+    "lambdalint.frontends.python.facts",
+)
+STRUCTURE_PACKAGE = "lambdalint.frontends.python.structure_facts"
+# Single classes of modules too costly to import for every decode (the fix engine loads libcst):
+# imported only when an entry holds one, and nothing else of their module is allowed.
+CACHED_CLASSES = ("lambdalint.engine.fix:FixedRunResult",)  # a whole run's result, fixes shown
+
+
+@functools.lru_cache(maxsize=1)
+def allowed_classes() -> dict[str, type]:
+    """Name -> class for every dataclass and enum of the cached modules."""
+    import pkgutil
+
+    names = list(CACHED_MODULES)
+    package = importlib.import_module(STRUCTURE_PACKAGE)
+    names += [f"{STRUCTURE_PACKAGE}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+    table: dict[str, type] = {}
+    for name in names:
+        for value in vars(importlib.import_module(name)).values():
+            if (
+                isinstance(value, type)
+                and value.__module__ == name
+                and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
+            ):
+                table[f"{name}:{value.__qualname__}"] = value
+    return table
+
+
+def _allowed(name: Any, dataclass_wanted: bool) -> type:
+    cls = allowed_classes().get(name) if isinstance(name, str) else None
+    if cls is None and name in CACHED_CLASSES:
+        module, _, qualname = name.partition(":")
+        cls = getattr(importlib.import_module(module), qualname)
+    if cls is None or dataclasses.is_dataclass(cls) != dataclass_wanted:
+        raise TypeError(f"not a class the cache holds: {name!r}")
+    return cls
+
+
+def _check_fields(built: Any) -> None:
+    """Every field of a rebuilt dataclass holds what its annotation says (one level deep: the
+    values inside were checked when they were rebuilt)."""
+    for name, hint in _hints(type(built)).items():
+        if not _fits(getattr(built, name), hint):
+            raise TypeError(f"cache entry: {type(built).__name__}.{name} has the wrong type")
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    if hint is Any or hint is object:
+        return True
+    origin = typing.get_origin(hint)
+    arguments = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, option) for option in arguments)
+    if hint is None or hint is type(None):
+        return value is None
+    if origin is None:
+        if hint is float:
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return not isinstance(hint, type) or isinstance(value, hint)
+    if origin in (list, collections.abc.Sequence):
+        return isinstance(value, list) and all(_fits(v, arguments[0]) for v in value)
+    if origin in (set, frozenset, collections.abc.Set):
+        return isinstance(value, (set, frozenset)) and all(_fits(v, arguments[0]) for v in value)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(arguments) == 2 and arguments[1] is Ellipsis:
+            return all(_fits(v, arguments[0]) for v in value)
+        return len(value) == len(arguments) and all(map(_fits, value, arguments))
+    if origin in (dict, collections.abc.Mapping):
+        return isinstance(value, dict) and all(
+            _fits(k, arguments[0]) and _fits(v, arguments[1]) for k, v in value.items()
+        )
+    return True  # a form this check does not know: the value was built from allowed parts

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.config import Settings, path_matches
+from lambdalint.core.files import read_regular
 from lambdalint.core.finding import PATH_NOT_FOUND, PassedOver, Skipped
 from lambdalint.frontends.registry import (
     SERVERLESS_FILES,
@@ -101,13 +102,11 @@ class _IgnoreFiles:
 
     @staticmethod
     def _load(directory: Path):
-        ignore_file = directory / ".gitignore"
-        if not ignore_file.is_file():
-            return None
         try:
-            text = ignore_file.read_text(encoding="utf-8", errors="replace")
+            data = read_regular(directory / ".gitignore", 1 << 20, head=True)
         except OSError:
-            return None
+            return None  # none, unreadable, in an unsearchable directory, or not a file
+        text = data.decode("utf-8", errors="replace")
         return _compile_ignore(text)
 
     def ignored(self, directory: Path, name: str, is_dir: bool) -> bool:
@@ -137,11 +136,12 @@ class _Alternation:
 
 @functools.lru_cache(maxsize=256)
 def _compile_ignore(text: str):
-    """Compiled once per distinct content: sample collections repeat the same .gitignore."""
+    """Compiled once per distinct content: sample collections repeat the same .gitignore.
+
+    Lines git rejects (`!` alone, a lone backslash) are skipped as git skips them."""
     import pathspec
 
-    lines = text.splitlines()
-
+    lines = [line for line in text.splitlines() if _valid_ignore_line(line)]
     try:
         from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
@@ -152,12 +152,49 @@ def _compile_ignore(text: str):
                 continue
             if not include:
                 raise ValueError("negation: order matters, let pathspec decide")
-            regexes.append(regex.replace("(?P<ps_d>", "(?:"))
+            regexes.append(_linear(line, len(regexes)) or regex.replace("(?P<ps_d>", "(?:"))
         if not regexes:
             return None
         return _Alternation(re.compile("|".join(f"(?:{r})" for r in regexes)))
     except (ImportError, ValueError, re.error):
         return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _valid_ignore_line(line: str) -> bool:
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    try:
+        GitIgnoreSpecPattern.pattern_to_regex(line)
+    except Exception:  # noqa: BLE001 - pathspec's GitIgnorePatternError and kin: git skips it
+        return False
+    return True
+
+
+_PLAIN_NAME_GLOB = re.compile(r"[^/\\\[\]!#\s]*\*[^/\\\[\]\s]*/?")
+
+
+def _linear(line: str, pattern: int) -> str | None:
+    """A regex that matches in linear time for a name glob with stars (`*a*a*a*b`), or None.
+
+    A plain translation backtracks catastrophically on such globs (`*a*a*a*a*a*a*a*a*b`
+    against a 60-character name takes a minute). Each star before the last is matched
+    atomically, as `fnmatch` does it: taking the leftmost match of the text after a star is
+    always right for a glob, so nothing needs to be tried again. `pattern` keeps the group
+    names apart when patterns are joined into one regex."""
+    if _PLAIN_NAME_GLOB.fullmatch(line) is None or "**" in line:
+        return None
+    directory_only = line.endswith("/")
+    chunks = line.rstrip("/").split("*")
+    body = _chunk(chunks[0])
+    for number, chunk in enumerate(chunks[1:-1]):
+        name = f"ll{pattern}_{number}"
+        body += f"(?=(?P<{name}>[^/]*?{_chunk(chunk)}))(?P={name})"
+    body += "[^/]*" + _chunk(chunks[-1])
+    return rf"^(?:.+/)?{body}" + ("/.*$" if directory_only else "(?:/.*)?$")
+
+
+def _chunk(text: str) -> str:
+    return "".join("[^/]" if char == "?" else re.escape(char) for char in text)
 
 
 def discover(
@@ -169,8 +206,11 @@ def discover(
     files: dict[Path, SourceFile] = {}
     skipped: list[Skipped] = []
     for given in paths:
-        absolute = given.resolve()
-        if absolute in overlay or absolute.is_file():
+        absolute = Path(os.path.realpath(given))  # a link loop is no error here
+        if not absolute.exists() and os.path.lexists(given) and kind_of(given.absolute()):
+            # A dangling link or a link loop, named as pre-commit names files: LL001 for it.
+            _add_named(given.absolute(), settings, files, skipped)
+        elif absolute in overlay or absolute.is_file():
             _add_named(absolute, settings, files, skipped)
         elif not absolute.exists():
             skipped.append(Skipped(display_path(absolute), PATH_NOT_FOUND))

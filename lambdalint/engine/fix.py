@@ -19,10 +19,12 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from lambdalint.core.files import TooLarge, leaves, read_regular
 from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
@@ -33,7 +35,7 @@ from lambdalint.frontends.python.parse import (
     parse_module,
     wanted_nodes,
 )
-from lambdalint.sources import SourceFile, source_encoding
+from lambdalint.sources import SourceFile, read_bytes, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
 
@@ -147,9 +149,8 @@ class FixSession:
             data = source.text.encode("utf-8", "surrogatepass")
             self.files[source.display] = FileText(source, data, "utf-8", source.text, source.text)
             return source.text
-        try:
-            data = source.path.read_bytes()
-        except OSError:
+        data, _ = read_bytes(source, 1 << 40)  # a regular file of the project, or nothing
+        if data is None:
             return None
         decoded = decode(source, data)
         if decoded is None:
@@ -343,32 +344,57 @@ def _lines(text: str) -> list[str]:
 
 
 def write_file(state: FileText) -> str | None:
-    """Write the fixed text in place of the file; the reason when it is not written."""
+    """Write the fixed text in place of the file; the reason when it is not written.
+
+    Never through a symlink that leaves the project, never into a read-only file. The file keeps
+    its mode and owner: a new file is written beside it and renamed over it, except a file with
+    hard links, which is rewritten in place so every link sees the fix."""
     path = state.source.path
+    if leaves(path, state.source.scan_root):
+        return "a symlink to a file outside the project; not written"
     try:
-        if path.read_bytes() != state.data:
+        if read_regular(path, max(len(state.data), 1)) != state.data:
             return "changed on disk since it was read; not written"
         data = state.current.encode(state.encoding)
-        target = path.resolve()
-        mode = stat.S_IMODE(target.stat().st_mode)
+        target = Path(os.path.realpath(path))
+        status = target.stat()
+    except TooLarge:
+        return "changed on disk since it was read; not written"
     except UnicodeEncodeError:
         return f"the fixed text cannot be encoded as {state.encoding}; not written"
     except OSError as exc:
         return f"cannot read it again: {exc.strerror or exc}; not written"
+    if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return "the file is read-only; not written"
+    try:
+        if status.st_nlink > 1:
+            with open(target, "r+b") as stream:
+                stream.write(data)
+                stream.truncate()
+        else:
+            _replace(target, data, status)
+    except OSError as exc:
+        return f"cannot write it: {exc.strerror or exc}"
+    state.data = data
+    return None
+
+
+def _replace(target: Path, data: bytes, status: os.stat_result) -> None:
     handle, temporary = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, mode)
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        if hasattr(os, "chown"):
+            with contextlib.suppress(OSError):  # only root may give a file away
+                os.chown(temporary, status.st_uid, status.st_gid)
         os.replace(temporary, target)
-    except OSError as exc:
+    except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        return f"cannot write it: {exc.strerror or exc}"
-    state.data = data
-    return None
+        raise
 
 
 def finish(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections import Counter
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from lambdalint.api import CodeContext, FunctionKey, LinkedFunction, ModuleFile, ProjectContext
 from lambdalint.config import Settings
+from lambdalint.core.deep import on_big_stack
 from lambdalint.core.directive import Directive
 from lambdalint.core.finding import Finding, Fix, PassedOver, RunResult, Severity, Skipped
 from lambdalint.core.rule import CodeRule, ProjectRule, Rule, TemplateRule, all_rules
@@ -26,7 +28,7 @@ from lambdalint.engine.suppress import (
     apply_suppressions,
     relative_to_root,
 )
-from lambdalint.engine.work import FileResult, analyse_work, result_key
+from lambdalint.engine.work import FileResult, analyse_work, own_entry, result_key, step_failed
 from lambdalint.frontends.registry import frontend_of_kind
 from lambdalint.model import Template
 from lambdalint.sources import Overlay, SourceFile, read_text
@@ -73,7 +75,22 @@ def run(
     rest of their project is read from disk as context.
 
     `memory` (held by a warm `engine.session.Session`) supplies the per-file results of files
-    whose content it has seen, and keeps this run's for the next."""
+    whose content it has seen, and keeps this run's for the next.
+
+    Runs on a big stack: libcst and its visitors recurse as deep as the code nests."""
+    return on_big_stack(_run, paths, settings, verbose, fixes, overlay, baseline, progress, memory)
+
+
+def _run(
+    paths: list[Path],
+    settings: Settings,
+    verbose: bool,
+    fixes: FixRequest | None,
+    overlay: Mapping[Path, str] | None,
+    baseline: Counter[str] | None,
+    progress: Progress | None,
+    memory: ResultMemory | None,
+) -> RunResult:
     clock = Clock()
     plan = plan_run(settings, verbose)
     with clock("discover"):
@@ -84,7 +101,8 @@ def run(
         from lambdalint.engine import whole_run
 
         key = whole_run.run_key(paths, settings, found.sources, found.skipped, verbose, fixes)
-        remembered = whole_run.recall(settings.root, paths, key) if key is not None else None
+        home = Path(cache_home(found.sources, settings))
+        remembered = whole_run.recall(home, paths, key) if key is not None else None
         if remembered is not None:
             return conclude(remembered, baseline, clock)
     with clock("analyse"):
@@ -101,7 +119,7 @@ def run(
     result.rules = tuple(sorted(plan.enabled))
     result.notes = sorted(set(linked.notes))  # from the first pass: fixes re-run the rules
     if key is not None:
-        whole_run.remember(settings.root, paths, key, result)
+        whole_run.remember(home, paths, key, result)
     return conclude(result, baseline, clock)
 
 
@@ -193,12 +211,18 @@ def analyse(
 ) -> list[FileResult]:
     """Phase 2: every file through its frontend (memory, cache, then the worker pool)."""
     settings = plan.settings
-    cache_root = str(settings.root) if settings.cache else None
+    cache_root = cache_home(sources, settings) if settings.cache else None
     max_size = settings.max_file_size
 
     def analysed(wanted: list[SourceFile]) -> list[FileResult]:
         return analyse_files(
-            wanted, max_size, plan.parse_python, cache_root, progress, jobs=settings.jobs
+            wanted,
+            max_size,
+            plan.parse_python,
+            cache_root,
+            progress,
+            plan.verbose,
+            jobs=settings.jobs,
         )
 
     if memory is None:
@@ -456,7 +480,7 @@ def linked_functions(paths: list[Path], settings: Settings) -> list[LinkedFuncti
     """Every template function of `paths` next to its code, without running rules (for
     `lambdalint policy`)."""
     sources, _ = discover(paths, settings)
-    cache_root = str(settings.root) if settings.cache else None
+    cache_root = cache_home(sources, settings) if settings.cache else None
     results = analyse_files(sources, settings.max_file_size, True, cache_root)
     from lambdalint.engine.linking import inline_modules
 
@@ -468,7 +492,12 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
     """A Python file analysed again from text held in memory (fixed, not yet written)."""
     from lambdalint.frontends.python.analyse import analyse
 
-    return FileResult(result.source).take(analyse(result.source, text))
+    try:
+        return FileResult(result.source).take(analyse(result.source, text))
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        return FileResult(
+            result.source, findings=[step_failed(result.source.display, "fix", exc, False)]
+        )
 
 
 def analyse_files(
@@ -477,6 +506,7 @@ def analyse_files(
     parse_python: bool,
     cache_root: str | None,
     progress: Progress | None = None,
+    verbose: bool = False,
     *,
     jobs: int | None = None,
 ) -> list[FileResult]:
@@ -490,13 +520,14 @@ def analyse_files(
     keys: dict[str, str] = {}
     if cache is not None:
         for source in sources:
-            key = result_key(source, max_size, parse_python)
-            if key is None:
-                continue
-            keys[source.display] = key
-            cached = cache.get(key)
-            if isinstance(cached, FileResult):
-                cached.source = source
+            try:
+                key = result_key(source, max_size, parse_python)
+                cached = own_entry(cache.get(key), source) if key is not None else None
+            except Exception:  # noqa: BLE001 - a cache that cannot be used is a miss
+                key = cached = None
+            if key is not None:
+                keys[source.display] = key
+            if cached is not None:
                 found[source.display] = cached
     missing = [source for source in sources if source.display not in found]
     work = work_items(missing)
@@ -510,12 +541,33 @@ def analyse_files(
             progress(done, len(sources))
 
         progress(done, len(sources))
-    analysed = map_files(analyse_work, work, max_size, parse_python, done=counter, jobs=jobs)
+    analysed = map_files(
+        analyse_work,
+        work,
+        max_size,
+        parse_python,
+        verbose,
+        done=counter,
+        lost=worker_died,
+        jobs=jobs,
+    )
     for results in analysed:
         found.update((result.source.display, result) for result in results)
     if cache is not None:
-        cache.put_many([(keys[s.display], found[s.display]) for s in missing if s.display in keys])
+        cache.put_many(
+            [
+                (keys[s.display], found[s.display])
+                for s in missing
+                if s.display in keys and cacheable(found[s.display])
+            ]
+        )
     return [found[source.display] for source in sources]
+
+
+def cacheable(result: FileResult) -> bool:
+    """Internal errors are never cached: the next run tries the file again (and `own_entry`
+    refuses an entry holding one)."""
+    return not any(finding.rule == "LL000" for finding in result.findings)
 
 
 def work_items(sources: list[SourceFile]) -> list[SourceFile | tuple[SourceFile, ...]]:
@@ -529,6 +581,19 @@ def work_items(sources: list[SourceFile]) -> list[SourceFile | tuple[SourceFile,
         else:
             items.append(source)
     return items + [tuple(unit) for unit in units.values()]
+
+
+def worker_died(item: SourceFile | tuple[SourceFile, ...]) -> list[FileResult]:
+    """The results of a work item whose worker process died twice under it."""
+    message = "internal error: the worker process analysing this file died (a crash in a native"
+    message += " library, or out of memory)"
+    sources = [item] if isinstance(item, SourceFile) else list(item)
+    return [
+        FileResult(
+            s, findings=[Finding("LL000", Severity.ERROR, message, Span.point(s.display, 1))]
+        )
+        for s in sources
+    ]
 
 
 def with_project_context(
@@ -546,6 +611,16 @@ def with_project_context(
         [*sources, *(source for source in context if source.path not in named)],
         key=lambda source: source.display,
     )
+
+
+def cache_home(sources: list[SourceFile], settings: Settings) -> str:
+    """Where the cache lives: the project (configuration directory or git repository of the
+    first file), else the user's cache directory; never whatever directory the run started in."""
+    root = project_root(sources[0].path, settings) if sources else None
+    if root is None and settings.config_path is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+        return os.path.join(base, "lambdalint")
+    return str(root or settings.root)
 
 
 def project_root(path: Path, settings: Settings) -> Path | None:
@@ -686,32 +761,39 @@ def resolve_positions(
     fixes: dict[int, Fix] = {}
     failures: list[Finding] = []
     inline_by_path = {module.display: module for module in inline}
-    for path, refs in pending.items():
+
+    def positions_of(path: str, refs: list[NodeRef]) -> None:
         if path in inline_by_path:
             module = inline_by_path[path]
             located = locate_fast(module.code, refs, module.facts) or locate(module.code, refs)
             spans.update({ref: module.place(span) for ref, span in located.items()})
-            continue
+            return
         if session is None:
             text, _ = read_text(sources[path], 1 << 62)
             if text is not None:
                 located = locate_fast(text, refs, facts.get(path))
                 spans.update(located if located is not None else locate(text, refs))
-            continue
+            return
         text = session.text(sources[path])
         if text is None:
-            continue
+            return
         fixable = [
             (index, f) for index, f in enumerate(findings) if f.path == path and session.can_fix(f)
         ]
         if not fixable:  # nothing to build a fix for: the cheap positions do
             located = locate_fast(text, refs, facts.get(path))
             spans.update(located if located is not None else locate(text, refs))
-            continue
+            return
         located = session.locate(path, text, refs, fixable)
         spans.update(located.spans)
         fixes.update(located.fixes)
-        failures += [internal_error(rule, path, exc, verbose) for rule, exc in located.failures]
+        failures.extend(internal_error(rule, path, exc, verbose) for rule, exc in located.failures)
+
+    for path, refs in pending.items():
+        try:
+            positions_of(path, refs)
+        except Exception as exc:  # noqa: BLE001 - the file's findings stay, at line 1
+            failures.append(step_failed(path, "positions", exc, verbose))
 
     def span_of(where):
         return spans.get(where, Span.point(where.path, 1)) if isinstance(where, NodeRef) else where

@@ -3,6 +3,7 @@ Metadata, per-file ignores; LL002 for every directive that suppressed nothing.""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from lambdalint.config import Settings
@@ -140,6 +141,6 @@ def apply_per_file_ignores(findings: list[Finding], settings: Settings) -> list[
 
 def relative_to_root(display: str, root: Path) -> str:
     try:
-        return Path(display).resolve().relative_to(root).as_posix()
+        return Path(os.path.realpath(display)).relative_to(root).as_posix()
     except ValueError:
         return display

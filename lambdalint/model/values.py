@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,14 +33,22 @@ def as_number(value: Any) -> float | None:
     """A plain value as a number (CloudFormation accepts "30" as well as 30)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return value
     if isinstance(value, str):
         try:
-            return float(value) if "." in value else int(value)
-        except ValueError:
+            value = float(value) if "." in value else int(value)
+        except ValueError:  # not a number, or beyond int's 4,300-digit conversion limit
             return None
+    if isinstance(value, (int, float)):
+        return value if _finite(value) else None
     return None
+
+
+def _finite(number: float) -> bool:
+    """1e309 is infinite and a 400-digit integer overflows a float: neither is a setting."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
 
 
 @dataclass(frozen=True)

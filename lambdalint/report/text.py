@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from lambdalint.core.files import read_for_display
 from lambdalint.core.finding import Finding, RunResult, Severity
 from lambdalint.report.concise import FIXABLE, fix_diff, headline
 from lambdalint.report.summary import fix_summary, summary
@@ -29,12 +28,10 @@ class _Lines:
 
     def get(self, path: str, line: int) -> str | None:
         if path not in self.files:
-            try:
-                self.files[path] = (
-                    Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-                )
-            except OSError:
-                self.files[path] = None
+            data = read_for_display(path)  # never a device, FIFO or link out of the project
+            self.files[path] = (
+                None if data is None else data.decode("utf-8", errors="replace").splitlines()
+            )
         lines = self.files[path]
         if lines is None or not 1 <= line <= len(lines):
             return None

@@ -155,7 +155,7 @@ class Resolver:
         index_node, items = argument.value
         index = self.resolve(index_node, depth)
         values = self.resolve(items, depth)
-        if isinstance(index, str) and index.isdigit():
+        if isinstance(index, str) and index.isdigit() and len(index) < 10:
             index = int(index)
         if isinstance(index, int) and not isinstance(index, bool) and isinstance(values, list):
             return values[index] if 0 <= index < len(values) else UNKNOWN

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import bisect
 import json.decoder
+import math
 import re
 from typing import Any
 
 from lambdalint.core.span import Span
+from lambdalint.core.text import without_surrogates
 from lambdalint.frontends.cloudformation.nodes import LoadError, Node
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -76,8 +78,7 @@ class _Parser:
         if number is not None:
             end = number.end()
             literal = number.group()
-            value: Any = float(literal) if number.group(1) or number.group(2) else int(literal)
-            return Node(value, self.span(start, end)), end
+            return Node(_number(literal, number), self.span(start, end)), end
         for word, value in _LITERALS.items():
             if text.startswith(word, start):
                 end = start + len(word)
@@ -87,7 +88,8 @@ class _Parser:
 
     def string(self, start: int) -> tuple[str, int]:
         try:
-            return _scanstring(self.text, start + 1, True)
+            string, end = _scanstring(self.text, start + 1, True)
+            return without_surrogates(string), end
         except json.JSONDecodeError as exc:
             self.fail(exc.msg.lower(), exc.pos)
             raise AssertionError from None
@@ -140,3 +142,15 @@ class _Parser:
             if self.text.startswith("]", position):
                 return Node(items, self.span(start, position + 1)), position + 1
             self.fail("expected ',' or ']' in an array", position)
+
+
+def _number(literal: str, match: re.Match) -> Any:
+    """The number, or the literal as written when Python cannot hold it as one: a 5,000-digit
+    integer (beyond int's conversion limit) or 1e309 (infinite) is no value a rule can use."""
+    try:
+        value = float(literal) if match.group(1) or match.group(2) else int(literal)
+    except ValueError:
+        return literal
+    if isinstance(value, float) and not math.isfinite(value):
+        return literal
+    return value

@@ -7,12 +7,14 @@ expansion can be bounded (a "billion laughs" file stops at a node budget instead
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
 from yaml import nodes as ynodes
 
 from lambdalint.core.span import Span
+from lambdalint.core.text import without_surrogates
 from lambdalint.frontends.cloudformation.nodes import LoadError, Node
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
@@ -137,7 +139,7 @@ class _Builder:
 
 def key_text(node: ynodes.Node) -> str:
     if isinstance(node, ynodes.ScalarNode):
-        return str(node.value)
+        return without_surrogates(str(node.value))
     # A mapping or sequence as a key: valid YAML, never a CloudFormation key.
     return f"<complex key at line {node.start_mark.line + 1}>"
 
@@ -148,12 +150,14 @@ def scalar(node: ynodes.ScalarNode) -> Any:
         if tag == YAML + "int":
             return _SCALARS.construct_yaml_int(node)
         if tag == YAML + "float":
-            return _SCALARS.construct_yaml_float(node)
+            value = _SCALARS.construct_yaml_float(node)
+            # 1.0e+999 and .inf are no number a template can mean: keep them as written.
+            return value if math.isfinite(value) else without_surrogates(node.value)
         if tag == YAML + "bool":
             return _SCALARS.construct_yaml_bool(node)
         if tag == YAML + "null":
             return None
-    except (ValueError, TypeError, yaml.YAMLError):
+    except Exception:  # noqa: BLE001 - `!!bool maybe`, 5,000-digit ints: kept as written
         pass
     # Strings, and timestamps/binary kept as written: CloudFormation reads them as strings.
-    return node.value
+    return without_surrogates(node.value)

@@ -7,6 +7,7 @@ parse itself.
 
 from __future__ import annotations
 
+import math
 import posixpath
 from dataclasses import dataclass, field, replace
 
@@ -1174,7 +1175,11 @@ def _same_sdk_object(old: Value, new: Value) -> bool:
 
 def _literal(node: cst.BaseExpression | None) -> object:
     if isinstance(node, (cst.Integer, cst.Float)):
-        return node.evaluated_value
+        try:
+            value = node.evaluated_value
+        except (ValueError, SyntaxError, OverflowError):  # beyond int's conversion limit
+            return None
+        return value if isinstance(value, int) or math.isfinite(value) else None
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         try:
             value = node.evaluated_value

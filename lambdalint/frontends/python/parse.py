@@ -7,8 +7,10 @@ from collections.abc import Iterable
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from lambdalint.core.deep import on_big_stack
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.frontends.python.batch import BatchedVisitor
+from lambdalint.frontends.python.bounds import CompileRefused, check_python
 from lambdalint.frontends.python.extract import FactExtractor
 from lambdalint.frontends.python.facts import ModuleFacts
 from lambdalint.frontends.python.structure import STRUCTURE_VISITORS
@@ -22,31 +24,30 @@ class PythonSyntaxError(Exception):
 
 
 def parse_module(text: str) -> cst.Module:
+    """libcst's tree of `text`, once CPython has compiled it and its size is within bounds."""
     try:
-        return cst.parse_module(text)
+        check_python(text)
+    except CompileRefused as exc:
+        raise PythonSyntaxError(str(exc), exc.line, exc.column) from None
+    try:
+        return on_big_stack(cst.parse_module, text)
     except cst.ParserSyntaxError as exc:
-        raise _describe_syntax_error(text, exc) from None
+        message = exc.message if hasattr(exc, "message") else "invalid syntax"
+        raise PythonSyntaxError(
+            f"syntax error (not supported by the parser): {message}",
+            exc.raw_line,
+            exc.raw_column + 1,
+        ) from None
     except RecursionError:
-        raise PythonSyntaxError("nesting too deep to analyse", 1, 1) from None
-
-
-def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> PythonSyntaxError:
-    """CPython's own message and line when it agrees the file is broken (its messages are the
-    ones users know); libcst's otherwise. Only compiled, never run."""
-    try:
-        compile(text, "<checked>", "exec", flags=0x400, dont_inherit=True)  # PyCF_ONLY_AST
-    except SyntaxError as error:
-        return PythonSyntaxError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    message = exc.message if hasattr(exc, "message") else "invalid syntax"
-    return PythonSyntaxError(
-        f"syntax error (not supported by the parser): {message}", exc.raw_line, exc.raw_column + 1
-    )
+        raise PythonSyntaxError("too complex to analyse: nested too deeply", 1, 1) from None
 
 
 def extract_facts(text: str, path: str, module: str) -> ModuleFacts:
     """One traversal: the core extractor plus every structural fact visitor, batched."""
+    return on_big_stack(_extract_facts, text, path, module)
+
+
+def _extract_facts(text: str, path: str, module: str) -> ModuleFacts:
     tree = parse_module(text)
     facts = ModuleFacts(path=path, module=module)
     core = FactExtractor(facts, module.rpartition(".")[0])
@@ -124,7 +125,10 @@ def wanted_nodes(refs: Iterable[NodeRef]) -> tuple[set[tuple[str, int]], set[tup
 
 def locate(text: str, refs: Iterable[NodeRef]) -> dict[NodeRef, Span]:
     """Spans for node references into one file. Parses again: only files with findings pay."""
-    refs = list(refs)
+    return on_big_stack(_locate, text, list(refs))
+
+
+def _locate(text: str, refs: list[NodeRef]) -> dict[NodeRef, Span]:
     wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
     locator = NodeLocator(*wanted_nodes(refs))
     wrapper.visit(locator)

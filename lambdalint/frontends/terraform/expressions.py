@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambdalint.core.span import Span
+from lambdalint.core.text import without_surrogates
 from lambdalint.frontends.cloudformation.nodes import Node, wrap
 from lambdalint.frontends.terraform.hcl import (
     Attribute,
@@ -393,7 +394,8 @@ def _unescape(text: str) -> str:
     if "\\" not in text:
         return text.replace("$${", "${").replace("%%{", "%{")
     try:
-        return json.loads(f'"{text}"').replace("$${", "${").replace("%%{", "%{")
+        unescaped = json.loads(f'"{text}"')  # `\\ud800` is a lone surrogate: made printable
+        return without_surrogates(unescaped).replace("$${", "${").replace("%%{", "%{")
     except ValueError:
         return text
 
