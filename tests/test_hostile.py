@@ -464,6 +464,67 @@ def test_case13_decoding_imports_nothing_an_entry_names(project, monkeypatch):
     assert_good_file_checked(result.output)
 
 
+def stored_run(project):
+    """A cached run's whole-run entry, as (entry, its JSON with the result's fields)."""
+    import json
+
+    root, _ = cached_run(project, {"good.py": BAD})
+    (entry,) = cache_entries(root / CACHE, per_file=False)
+    stored = json.loads(entry.read_text())
+    return entry, stored, stored["~t"][1]["f"]
+
+
+def test_case13_a_stored_run_result_is_read_back(project):
+    import json
+
+    entry, stored, result = stored_run(project)
+    result["findings"][0]["f"]["message"] = "told by the stored result"
+    entry.write_text(json.dumps(stored))
+    assert "told by the stored result" in rerun().output  # the fast path the next tests poison
+
+
+def test_case13_stored_run_result_cannot_describe_another_file(project):
+    import copy
+    import json
+
+    entry, stored, result = stored_run(project)
+    injected = copy.deepcopy(result["findings"][0])
+    injected["f"]["message"] = "injected"
+    injected["f"]["where"]["f"]["path"] = "other.py"
+    result["findings"].append(injected)
+    entry.write_text(json.dumps(stored))
+    output = rerun().output
+    assert "injected" not in output and "other.py" not in output
+    assert_good_file_checked(output)
+
+
+@pytest.mark.parametrize(
+    "poison",
+    [
+        {"where": {"~d": "lambdalint.core.span:NodeRef", "f": {"path": "good.py"}}},
+        {
+            "where": {
+                "~d": "lambdalint.core.span:NodeRef",
+                "f": {"path": "good.py", "kind": "Call", "index": 0},
+            }
+        },
+        {"rule": "LL999"},
+        {"related": 5},
+        {"severity": {"~e": "lambdalint.core.finding:Severity", "v": 99}},
+    ],
+)
+def test_case13_crafted_stored_run_results_are_misses(project, poison):
+    import json
+
+    entry, stored, result = stored_run(project)
+    result["findings"][0]["f"].update(poison)
+    result["findings"][0]["f"]["message"] = "crafted"
+    entry.write_text(json.dumps(stored))
+    output = rerun().output
+    assert "crafted" not in output
+    assert_good_file_checked(output)
+
+
 def test_case13_cache_never_lands_in_the_working_directory(project, monkeypatch, tmp_path_factory):
     home = tmp_path_factory.mktemp("cachehome")
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))

@@ -102,7 +102,8 @@ def _run(
 
         key = whole_run.run_key(paths, settings, found.sources, found.skipped, verbose, fixes)
         home = Path(cache_home(found.sources, settings))
-        remembered = whole_run.recall(home, paths, key) if key is not None else None
+        files = {s.display for s in found.sources} | {s.path for s in found.skipped}
+        remembered = whole_run.recall(home, paths, key, files) if key is not None else None
         if remembered is not None:
             return conclude(remembered, baseline, clock)
     with clock("analyse"):

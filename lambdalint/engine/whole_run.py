@@ -12,7 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from lambdalint.config import Settings
-from lambdalint.core.finding import RunResult
+from lambdalint.core.finding import Edit, RunResult
+from lambdalint.core.rule import all_rules
+from lambdalint.core.span import Span
 from lambdalint.sources import SourceFile
 
 
@@ -58,13 +60,49 @@ def slot(paths: list[Path]) -> str:
     return cache_key("whole-run slot", str(Path.cwd()), repr([str(path) for path in paths]))
 
 
-def recall(root: Path, paths: list[Path], key: str) -> RunResult | None:
+def recall(root: Path, paths: list[Path], key: str, files: set[str]) -> RunResult | None:
+    """The stored result of a run like this one, or None. The cache is input: a stored result
+    is used only when it describes nothing but `files` (the run's own display paths) and holds
+    only what a read-only run from disk produces."""
     from lambdalint.engine.cache import Cache
 
     stored = Cache(root).get(slot(paths))
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
-        return stored[1] if isinstance(stored[1], RunResult) else None
-    return None
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key):
+        return None
+    result = stored[1]
+    return result if isinstance(result, RunResult) and _only_about(result, files) else None
+
+
+def _only_about(result: RunResult, files: set[str]) -> bool:
+    known = all_rules()
+    spans: list[object] = []
+    for finding in result.findings:
+        if finding.rule not in known:
+            return False
+        spans += [finding.where, *(related.where for related in finding.related)]
+        if finding.fix is not None:
+            spans += finding.fix.edits
+    return (
+        all(isinstance(where, (Span, Edit)) and where.path in files for where in spans)
+        and all(skipped.path in files for skipped in result.skipped)
+        and all(rule in known for rule in result.rules)
+        and not result.texts  # only runs without an overlay are stored
+        and 0 <= result.files_checked <= len(files)
+        and _wrote_nothing(result, files)
+    )
+
+
+def _wrote_nothing(result: RunResult, files: set[str]) -> bool:
+    """Only runs that show fixes are stored: nothing fixed, diffed or written."""
+    if not hasattr(result, "files_fixed"):
+        return True  # a plain RunResult: the run computed no fixes
+    return (
+        result.fixed == 0
+        and not result.files_fixed
+        and not result.diff
+        and not result.not_written
+        and all(any(line.startswith(f"{f}: ") for f in files) for line in result.dropped)
+    )
 
 
 def remember(root: Path, paths: list[Path], key: str, result: RunResult) -> None:
