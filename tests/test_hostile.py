@@ -525,6 +525,19 @@ def test_case13_crafted_stored_run_results_are_misses(project, poison):
     assert_good_file_checked(output)
 
 
+def test_case13_a_cache_file_that_is_a_link_is_not_used(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "cache.sqlite3"
+    root = project({"lambdalint.toml": "", "good.py": BAD})
+    (root / ".lambdalint_cache").mkdir()
+    (root / CACHE).symlink_to(elsewhere)
+    assert_good_file_checked(rerun().output)
+    assert not elsewhere.exists()  # never created, read or written through the link
+    os.mkfifo(root / "fifo")
+    (root / CACHE).unlink()
+    (root / CACHE).symlink_to(root / "fifo")
+    assert_good_file_checked(rerun().output)  # and never blocks on a FIFO
+
+
 def test_case13_cache_never_lands_in_the_working_directory(project, monkeypatch, tmp_path_factory):
     home = tmp_path_factory.mktemp("cachehome")
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))

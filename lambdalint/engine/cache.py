@@ -16,7 +16,9 @@ import functools
 import hashlib
 import importlib
 import json
+import os
 import sqlite3
+import stat
 import types
 import typing
 from pathlib import Path
@@ -69,10 +71,12 @@ class Cache:
             return self._db
         self._opened = True
         try:
-            if not self.path.exists():
+            if not os.path.lexists(self.path):
                 if not create:
                     return None
                 self._ensure_layout()
+            if not self._plain():
+                return None
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             db.execute(
                 "CREATE TABLE IF NOT EXISTS entries"
@@ -115,6 +119,16 @@ class Cache:
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
         except sqlite3.Error:
             return  # locked for too long or read-only: the next run caches instead
+
+    def _plain(self) -> bool:
+        """The cache directory and file are no links (out of the project, onto a FIFO that
+        would block or a file of someone else's) and the file is a regular one: the cache is
+        input a repository can ship."""
+        if os.path.islink(self.top) or not os.path.isdir(self.top):
+            return False
+        if not os.path.lexists(self.path):
+            return True  # SQLite creates it, in the directory just checked
+        return stat.S_ISREG(os.lstat(self.path).st_mode)
 
     def _ensure_layout(self) -> None:
         self.top.mkdir(parents=True, exist_ok=True)
