@@ -5,6 +5,7 @@ traceback, the bad file gets one finding, and the good file next to it is still 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -279,6 +280,55 @@ def test_case11_symlink_out_of_the_project_is_never_printed(project, tmp_path_fa
     [finding] = findings_of(result.output, "LL001")
     assert finding.startswith("env.py:") and "outside the project" in finding
     assert_good_file_checked(result.output)
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def git_project(project, files: dict[str, str | bytes]) -> Path:
+    """A project in a git checkout, so discovery goes through `git ls-files`."""
+    root = project(files)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "x")
+    return root
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_discovery_runs_nothing_the_repository_configures(project, tmp_path):
+    marker = tmp_path / "ran"
+    root = git_project(project, {"good.py": BAD})
+    git(root, "config", "core.fsmonitor", f"touch {marker}; false")
+    result = check(".")
+    assert not marker.exists()
+    assert_good_file_checked(result.output)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_discovery_keeps_the_file_guards(project, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("outside") / "secrets.py"
+    secret.write_text("AWS_SECRET = 'do-not-print-me'\n")
+    root = project({"good.py": BAD})
+    (root / "env.py").symlink_to(secret)
+    (root / "zero.py").symlink_to("/dev/zero")
+    (root / "loop1").symlink_to("loop2")
+    (root / "loop2").symlink_to("loop1")
+    (root / "loop.py").symlink_to("loop1")
+    git_project(project, {})
+    os.mkfifo(root / "x.py")  # untracked: listed by ls-files -o if git lists it at all
+    completed = subprocess.run(
+        [sys.executable, "-m", "lambdalint", "check", "--no-cache", "."],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in completed.stderr
+    assert "do-not-print-me" not in completed.stdout
+    lines = findings_of(completed.stdout, "LL001")
+    assert any(line.startswith("env.py:") for line in lines)
+    assert any(line.startswith("zero.py:") for line in lines)
+    assert_good_file_checked(completed.stdout)
 
 
 def test_no_code_execution(project, tmp_path):

@@ -383,7 +383,10 @@ def git_listing(top: Path) -> dict[str, tuple[set[str], set[str]]] | None:
 
 
 def _git_files(top: Path, *options: str) -> list[str] | None:
-    command = ["git", "-C", str(top), "ls-files", "-z", "--exclude-standard", *options]
+    # The repository's own configuration is input: `core.fsmonitor` in its .git/config names a
+    # command git would run for ls-files. The command line's setting wins over it.
+    command = ["git", "-c", "core.fsmonitor=false", "-C", str(top), "ls-files", "-z"]
+    command += ["--exclude-standard", *options]
     try:
         listed = subprocess.run(command, capture_output=True, timeout=60, check=True).stdout
     except (OSError, subprocess.SubprocessError):
