@@ -101,6 +101,24 @@ def test_a_warm_session_parses_only_the_edited_file(tmp_path, monkeypatch):
     assert [(f.rule, f.path, f.span.line) for f in result.findings] == [("LL101", "app.py", 4)]
 
 
+def test_a_warm_session_tries_a_file_that_failed_again(tmp_path, monkeypatch):
+    from lambdalint.frontends.python import analyse as python_frontend
+
+    monkeypatch.chdir(tmp_path)
+    text = "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
+    (tmp_path / "app.py").write_text(text)
+    session = Session(Settings(root=tmp_path, cache=False))
+    real = python_frontend.analyse
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("a passing failure")
+
+    monkeypatch.setattr(python_frontend, "analyse", failing)
+    assert [f.rule for f in session.check([Path(".")]).findings] == ["LL000"]
+    monkeypatch.setattr(python_frontend, "analyse", real)
+    assert [f.rule for f in session.check([Path(".")]).findings] == ["LL101"]
+
+
 def test_jobs_on_the_command_line_win_over_the_configuration(tmp_path, monkeypatch):
     from click.testing import CliRunner
 

@@ -43,8 +43,12 @@ class ResultMemory:
         return found, keys
 
     def keep(self, keys: list[ResultKey | None], results: list[FileResult]) -> None:
+        # An internal error (a failed step, a worker that died) is not the file's result: the
+        # next check tries the file again, as the on-disk cache does.
         self.results = {
-            key: result for key, result in zip(keys, results, strict=True) if key is not None
+            key: result
+            for key, result in zip(keys, results, strict=True)
+            if key is not None and not any(f.rule == "LL000" for f in result.findings)
         }
 
 
