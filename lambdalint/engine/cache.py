@@ -21,6 +21,7 @@ import sqlite3
 import stat
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -269,42 +270,63 @@ def _allowed(name: Any, dataclass_wanted: bool) -> type:
 def _check_fields(built: Any) -> None:
     """Every field of a rebuilt dataclass holds what its annotation says (one level deep: the
     values inside were checked when they were rebuilt)."""
-    for name, hint in _hints(type(built)).items():
-        if not _fits(getattr(built, name), hint):
+    for name, fits in _field_checks(type(built)):
+        if not fits(getattr(built, name)):
             raise TypeError(f"cache entry: {type(built).__name__}.{name} has the wrong type")
 
 
+Check = Callable[[Any], bool]
+
+
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
+def _field_checks(cls: type) -> tuple[tuple[str, Check], ...]:
+    """Each field's check, made once per class: reading the annotations again for every value
+    rebuilt was most of a warm run's decoding time."""
     names = {f.name for f in dataclasses.fields(cls)}
-    return {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
+    hints = typing.get_type_hints(cls)
+    return tuple((name, _check_for(hint)) for name, hint in hints.items() if name in names)
 
 
-def _fits(value: Any, hint: Any) -> bool:
+def _anything(value: Any) -> bool:
+    return True
+
+
+def _check_for(hint: Any) -> Check:
+    """A function telling whether a value fits `hint`."""
     if hint is Any or hint is object:
-        return True
+        return _anything
     origin = typing.get_origin(hint)
     arguments = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_fits(value, option) for option in arguments)
+        options = tuple(_check_for(option) for option in arguments)
+        return lambda value: any(fits(value) for fits in options)
     if hint is None or hint is type(None):
-        return value is None
+        return lambda value: value is None
     if origin is None:
         if hint is float:
-            return isinstance(value, (int, float)) and not isinstance(value, bool)
-        return not isinstance(hint, type) or isinstance(value, hint)
+            return lambda value: isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not isinstance(hint, type):
+            return _anything
+        return lambda value: isinstance(value, hint)
     if origin in (list, collections.abc.Sequence):
-        return isinstance(value, list) and all(_fits(v, arguments[0]) for v in value)
+        item = _check_for(arguments[0])
+        return lambda value: isinstance(value, list) and all(map(item, value))
     if origin in (set, frozenset, collections.abc.Set):
-        return isinstance(value, (set, frozenset)) and all(_fits(v, arguments[0]) for v in value)
+        item = _check_for(arguments[0])
+        return lambda value: isinstance(value, (set, frozenset)) and all(map(item, value))
     if origin is tuple:
-        if not isinstance(value, tuple):
-            return False
         if len(arguments) == 2 and arguments[1] is Ellipsis:
-            return all(_fits(v, arguments[0]) for v in value)
-        return len(value) == len(arguments) and all(map(_fits, value, arguments))
-    if origin in (dict, collections.abc.Mapping):
-        return isinstance(value, dict) and all(
-            _fits(k, arguments[0]) and _fits(v, arguments[1]) for k, v in value.items()
+            item = _check_for(arguments[0])
+            return lambda value: isinstance(value, tuple) and all(map(item, value))
+        items = tuple(_check_for(argument) for argument in arguments)
+        return lambda value: (
+            isinstance(value, tuple)
+            and len(value) == len(items)
+            and all(fits(v) for fits, v in zip(items, value, strict=True))
         )
-    return True  # a form this check does not know: the value was built from allowed parts
+    if origin in (dict, collections.abc.Mapping):
+        key, item = _check_for(arguments[0]), _check_for(arguments[1])
+        return lambda value: (
+            isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())
+        )
+    return _anything  # a form this check does not know: the value was built from allowed parts
