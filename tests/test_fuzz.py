@@ -27,7 +27,10 @@ ROOT = Path(__file__).parent.parent
 LONG = os.environ.get("LAMBDALINT_FUZZ") == "long"
 EXAMPLES = 2000 if LONG else 15
 GOOD = "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
-BLOCK = re.compile(r"```(python|yaml|json)[^\n]*\n(.*?)```", re.S)
+BLOCK = re.compile(r"```(python|yaml|json|hcl)([^\n]*)\n(.*?)```", re.S)
+# What each page block is saved as, so that the frontend that reads it in a project gets it:
+# a `file=serverless.yml` block goes to the Serverless Framework frontend, `hcl` to Terraform.
+SUFFIX = {"python": "app.py", "yaml": "template.yaml", "json": "template.json", "hcl": "main.tf"}
 
 
 def _seeds() -> list[tuple[str, bytes]]:
@@ -36,14 +39,30 @@ def _seeds() -> list[tuple[str, bytes]]:
         for path in sorted((ROOT / "tests" / "fixtures" / "templates").glob("*"))
         if path.is_file()
     ]
-    suffix = {"python": "app.py", "yaml": "template.yaml", "json": "template.json"}
     for page in sorted((ROOT / "rules").glob("LL*.md")):
         for match in BLOCK.finditer(page.read_text(encoding="utf-8")):
-            seeds.append((suffix[match.group(1)], match.group(2).encode()))
+            language, info, body = match.groups()
+            name = SUFFIX[language]
+            if language == "yaml" and "file=serverless.y" in info:
+                name = "serverless.yml"
+            seeds.append((name, body.encode()))
     return seeds
 
 
 SEEDS = _seeds()
+
+
+def test_seeds_cover_every_frontend():
+    """Terraform and serverless.yml inputs are mutated too, not only Python and templates."""
+    assert {name for name, _ in SEEDS} >= {
+        "app.py",
+        "template.yaml",
+        "template.json",
+        "main.tf",
+        "serverless.yml",
+    }
+
+
 TAGS = [
     "!Ref",
     "!GetAtt",

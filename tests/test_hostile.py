@@ -109,6 +109,17 @@ def test_case2_libcst_is_bounded(project, code):
     assert_good_file_checked(result.output)
 
 
+def test_module_level_async_with_is_refused_by_cpython_though_libcst_parses_it(project):
+    """Issue 9: a file CPython will not compile (Lambda cannot import it) is LL001, even where
+    libcst's more permissive grammar accepts it."""
+    code = "import aioboto3\n\nasync with aioboto3.Session().client('s3') as s3:\n    pass\n"
+    project({"top.py": code, "good.py": BAD})
+    result = check(".")
+    [finding] = findings_of(result.output, "LL001")
+    assert finding.startswith("top.py:3:") and "outside async function" in finding
+    assert_good_file_checked(result.output)
+
+
 def test_case2_cpython_judges_first(project):
     project({"top.py": "return 1\n", "good.py": BAD})
     result = check(".")
