@@ -32,6 +32,7 @@ from lambdalint.model import (
     Topic,
     Val,
 )
+from lambdalint.model.linking import link_log_groups
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -103,7 +104,7 @@ class Builder:
             for logical_id, kind in list(self.types.items()):
                 if kind in kinds:
                     fill(self, logical_id, self.nodes[logical_id])
-        self.link_log_groups()
+        link_log_groups(self.template, self.log_group_owner)
         return self.template
 
     def create_objects(self) -> None:
@@ -485,30 +486,7 @@ class Builder:
         permission.principal_org_id = self.val(props, "PrincipalOrgID")
         permission.action = self.val(props, "Action")
 
-    def link_log_groups(self) -> None:
-        """A function's log group: LoggingConfig.LogGroup, else `/aws/lambda/<function name>`."""
-        by_name: dict[str, LogGroup] = {}
-        by_function: dict[str, LogGroup] = {}
-        for group in self.template.log_groups:
-            if isinstance(group.name.value, str) and not group.name.possible:
-                by_name.setdefault(group.name.value, group)
-            function_id = self.log_group_owner(group)
-            if function_id is not None:
-                by_function.setdefault(function_id, group)
-        for function in self.template.functions:
-            ref = function.log_group_ref
-            if not ref.is_missing:
-                node_target = ref.value if isinstance(ref.value, LogGroup) else None
-                function.log_group = node_target or (
-                    by_name.get(ref.value) if isinstance(ref.value, str) else None
-                )
-                continue
-            name = function.name.text()
-            function.log_group = by_function.get(function.logical_id) or (
-                by_name.get(f"/aws/lambda/{name}") if name else None
-            )
-
-    def log_group_owner(self, group: LogGroup) -> str | None:
+    def log_group_owner(self, group: LogGroup) -> Function | None:
         """The function whose default log group name this group's name is built from."""
         props = self.props(self.nodes.get(group.logical_id, Node({}, group.span)))
         name = props.get("LogGroupName") if props is not None else None
@@ -519,7 +497,8 @@ class Builder:
         if text is None or len(referenced) != 1 or not text.startswith("/aws/lambda/"):
             return None
         (owner,) = referenced
-        return owner if isinstance(self.obj(owner), Function) else None
+        target = self.obj(owner)
+        return target if isinstance(target, Function) else None
 
     def sub_or_join_text(self, node: Node) -> str | None:
         call = node.intrinsic()

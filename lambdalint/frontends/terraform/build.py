@@ -43,6 +43,7 @@ from lambdalint.model import (
     Topic,
     Val,
 )
+from lambdalint.model.linking import link_log_groups
 
 MODEL_TYPES: dict[str, type[Resource]] = {
     "aws_lambda_function": Function,
@@ -95,7 +96,7 @@ class TerraformBuilder:
                     fill(self, address, self.blocks[address])
         for module in self.top("module"):
             self.lambda_module(module)
-        self.link_log_groups()
+        link_log_groups(self.template, self.log_group_owner)
         return self.template
 
     def top(self, kind: str) -> list[Block]:
@@ -699,32 +700,6 @@ class TerraformBuilder:
         function.log_group = group
 
     # -- log groups ---------------------------------------------------------------------------
-
-    def link_log_groups(self) -> None:
-        """A function's log group: `logging_config.log_group`, else `/aws/lambda/<name>`, also
-        when the group's name interpolates the function (`.../${aws_lambda_function.fn.id}`)."""
-        by_name: dict[str, LogGroup] = {}
-        by_function: dict[int, LogGroup] = {}
-        for group in self.template.log_groups:
-            if isinstance(group.name.value, str):
-                by_name.setdefault(group.name.value, group)
-            owner = self.log_group_owner(group)
-            if owner is not None:
-                by_function.setdefault(id(owner), group)
-        for function in self.template.functions:
-            if function.log_group is not None:
-                continue
-            ref = function.log_group_ref
-            if not ref.is_missing:
-                if isinstance(ref.value, LogGroup):
-                    function.log_group = ref.value
-                elif isinstance(ref.value, str):
-                    function.log_group = by_name.get(ref.value)
-                continue
-            name = function.name.text()
-            function.log_group = by_function.get(id(function)) or (
-                by_name.get(f"/aws/lambda/{name}") if name else None
-            )
 
     def log_group_owner(self, group: LogGroup) -> Function | None:
         block = self.blocks.get(group.logical_id)
