@@ -62,12 +62,19 @@ class Lint:
     help_urls: dict[str, str]
 
 
+# Per project (configuration file, root): the per-file results of the lints so far, so that an
+# edit re-analyses only the edited buffers; results are keyed by content, so a stale one is
+# never recalled.
+_MEMORIES: dict[tuple, object] = {}
+
+
 def lint_buffers(buffers: dict[Path, str]) -> Lint:
     """Findings (with every fix, safe and unsafe) for each buffer, linted with its project's
-    configuration; files of one configuration are linted in one run."""
+    configuration; files of one configuration are linted in one run, warm across calls."""
     from lambdalint.config import load_settings
     from lambdalint.engine.fix import FixRequest
     from lambdalint.engine.run import run
+    from lambdalint.engine.session import ResultMemory
 
     groups: dict[tuple, tuple[object, list[Path]]] = {}
     for path in sorted(buffers):
@@ -77,8 +84,11 @@ def lint_buffers(buffers: dict[Path, str]) -> Lint:
     found: dict[Path, list[Finding]] = {path: [] for path in buffers}
     texts: dict[str, str] = {}
     help_urls: dict[str, str] = {}
-    for settings, paths in groups.values():
-        result = run(paths, settings, fixes=FixRequest("show", unsafe=True), overlay=buffers)
+    for key, (settings, paths) in groups.items():
+        memory = _MEMORIES.setdefault(key, ResultMemory())
+        result = run(
+            paths, settings, fixes=FixRequest("show", unsafe=True), overlay=buffers, memory=memory
+        )
         texts.update(result.texts)
         help_urls.update(result.help_urls)
         for finding in result.findings:

@@ -331,3 +331,29 @@ def test_malformed_requests_and_a_deleted_file_do_not_stop_the_server(root: Path
         assert len(config_messages()) == 1
 
     drive(root, scenario)
+
+
+def test_an_edit_re_analyses_only_the_edited_buffer(tmp_path: Path, monkeypatch):
+    """The server stays warm: per-file results of unchanged files are kept in memory across
+    lints of one project, so an edit parses only what changed (issue 10, for issue 13's 100 ms)."""
+    from lambdalint import lsp
+    from lambdalint.engine import run as run_module
+
+    monkeypatch.setattr(lsp, "_MEMORIES", {})
+    (tmp_path / "lambdalint.toml").write_text("")
+    buffers = {tmp_path / name: CLEAN for name in ("app.py", "lib.py", "other.py")}
+    for path, text in buffers.items():
+        path.write_text(text)
+    lsp.lint_buffers(buffers)
+    analysed: list[str] = []
+    real = run_module.analyse_files
+
+    def counting(sources, *args, **kwargs):
+        analysed.extend(source.path.name for source in sources)
+        return real(sources, *args, **kwargs)
+
+    monkeypatch.setattr(run_module, "analyse_files", counting)
+    buffers[tmp_path / "app.py"] = FIXABLE
+    lint = lsp.lint_buffers(buffers)
+    assert analysed == ["app.py"]
+    assert [f.rule for f in lint.findings[tmp_path / "app.py"]] == ["LL101"]
