@@ -223,7 +223,7 @@ LSP_EDIT = """\
 import statistics, sys, time
 from pathlib import Path
 from lambdalint.config import load_settings
-from lambdalint.engine.fix import FixRequest
+from lambdalint.engine.fix_request import FixRequest
 from lambdalint.engine.session import Session
 
 tree, repeat, text = Path(sys.argv[1]), int(sys.argv[2]), sys.stdin.read()

@@ -267,3 +267,28 @@ def test_files_read_as_context_are_not_parsed_again_for_positions(tmp_path, monk
     result = run([Path("named.py")], Settings(root=tmp_path, cache=False))
     assert [(f.rule, f.path) for f in result.findings] == [("LL101", "named.py")]
     assert set(located) == {"named.py"}
+
+
+def test_a_remembered_run_with_fix_marks_never_imports_the_parser(tmp_path):
+    """Text output asks for fixes (to mark `[*]`); when the whole run is read back, nothing is
+    parsed, so libcst (half a second to import) must not be loaded either."""
+    import subprocess
+    import sys
+
+    (tmp_path / "app.py").write_text(
+        "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
+    )
+    check = "from lambdalint.cli import main; main(['check', '--exit-zero', '--isolated', '.'])"
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('libcst loaded:', 'libcst' in sys.modules))\n" + check
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(2)
+    ]
+    assert "LL101" in runs[0] and "1 hidden fix" in runs[0]  # fixes were computed
+    assert "libcst loaded: True" in runs[0]
+    assert runs[1].replace("libcst loaded: False", "") == runs[0].replace("libcst loaded: True", "")
