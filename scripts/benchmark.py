@@ -160,14 +160,24 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True)
 
 
+class Failed(Exception):
+    """A measured command did not run to its end: its time means nothing."""
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak RSS (MB) of one whole process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _, _, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss // 1024
+    """Wall time and peak RSS (MB) of one whole process. Exit 0 and 1 (findings) are runs;
+    anything else (a crash, a usage error, a pyenv shim without the tool) raises Failed."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            errors.seek(0)
+            last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise Failed(f"{command[0]} exited {code}: {last[0][:200]}")
+    return seconds, usage.ru_maxrss // 1024
 
 
 def median_of(repeat: int, step: Callable[[], tuple[float, int]]) -> tuple[float, int]:
@@ -269,7 +279,7 @@ def lsp_edit(tree: Path, repeat: int) -> tuple[float, int]:
 PEERS = {
     "pythaw": lambda tree: ["pythaw", "check", str(tree)],
     "cfn-lint": lambda tree: ["cfn-lint", "--non-zero-exit-code", "none", str(tree / "**/*.yaml")],
-    "checkov": lambda tree: ["checkov", "-d", str(tree), "--quiet", "--compact"],
+    "checkov": lambda tree: ["checkov", "-d", str(tree), "--quiet", "--compact", "--soft-fail"],
 }
 
 
@@ -278,7 +288,10 @@ def measure_peers(tree: Path, repeat: int) -> dict[str, tuple[float, int]]:
     for name, command in PEERS.items():
         if shutil.which(name) is None:
             continue
-        rows[name] = median_of(repeat, lambda command=command: timed(command(tree), tree))
+        try:
+            rows[name] = median_of(repeat, lambda command=command: timed(command(tree), tree))
+        except Failed as exc:
+            print(f"  {name}: not measured: {exc}", file=sys.stderr)
     return rows
 
 
