@@ -283,10 +283,12 @@ PEERS = {
 }
 
 
-def measure_peers(tree: Path, repeat: int) -> dict[str, tuple[float, int]]:
+def measure_peers(
+    tree: Path, repeat: int, wanted: list[str] | None = None
+) -> dict[str, tuple[float, int]]:
     rows = {}
     for name, command in PEERS.items():
-        if shutil.which(name) is None:
+        if shutil.which(name) is None or (wanted is not None and name not in wanted):
             continue
         try:
             rows[name] = median_of(repeat, lambda command=command: timed(command(tree), tree))
@@ -329,7 +331,14 @@ def main() -> None:
     parser.add_argument("--growth-size", type=int, default=2500, help="N for the growth inputs")
     parser.add_argument("--skip-generated", action="store_true")
     parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument(
+        "--peer-repeat", type=int, help="runs of each peer (default: --repeat; cfn-lint is slow)"
+    )
+    parser.add_argument(
+        "--peer", action="append", choices=sorted(PEERS), help="only these peers (default: all)"
+    )
     args = parser.parse_args()
+    peer_repeat = args.peer_repeat or args.repeat
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, repeat {args.repeat}")
     with tempfile.TemporaryDirectory(prefix="lambdalint-bench-") as scratch:
@@ -337,12 +346,12 @@ def main() -> None:
         if not args.skip_generated:
             for services in (args.services, 2 * args.services):
                 tree = generate_tree(root / f"tree-{services}", services)
-                peers = measure_peers(tree, args.repeat)
+                peers = measure_peers(tree, peer_repeat, args.peer)
                 report(
                     f"generated tree, {services} services", measure_tree(tree, args.repeat), peers
                 )
         for tree in args.tree:
-            peers = measure_peers(tree.resolve(), args.repeat)
+            peers = measure_peers(tree.resolve(), peer_repeat, args.peer)
             report(f"tree {tree}", measure_tree(tree.resolve(), args.repeat), peers)
         if not args.skip_growth:
             growth(root, args.growth_size, args.repeat)
