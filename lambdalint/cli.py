@@ -333,7 +333,7 @@ def _fix_request(apply_fixes: bool, unsafe: bool, diff: bool, show: bool, diffs:
     (--show-fixes) also renders each fix's diff for the output."""
     if not (apply_fixes or unsafe or diff or show):
         return None
-    from lambdalint.engine.fix import FixRequest
+    from lambdalint.engine.fix_request import FixRequest
 
     mode = "diff" if diff else "apply" if apply_fixes else "show"
     return FixRequest(mode, unsafe, diffs=diffs)
@@ -346,7 +346,7 @@ def _marks(output_format: str):
 
     if output_format not in HUMAN:
         return None
-    from lambdalint.engine.fix import FixRequest
+    from lambdalint.engine.fix_request import FixRequest
 
     return FixRequest("show")
 

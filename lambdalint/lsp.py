@@ -72,7 +72,7 @@ def lint_buffers(buffers: dict[Path, str]) -> Lint:
     """Findings (with every fix, safe and unsafe) for each buffer, linted with its project's
     configuration; files of one configuration are linted in one run, warm across calls."""
     from lambdalint.config import load_settings
-    from lambdalint.engine.fix import FixRequest
+    from lambdalint.engine.fix_request import FixRequest
     from lambdalint.engine.run import run
     from lambdalint.engine.session import ResultMemory
 

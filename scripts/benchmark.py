@@ -160,14 +160,24 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True)
 
 
+class Failed(Exception):
+    """A measured command did not run to its end: its time means nothing."""
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak RSS (MB) of one whole process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _, _, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss // 1024
+    """Wall time and peak RSS (MB) of one whole process. Exit 0 and 1 (findings) are runs;
+    anything else (a crash, a usage error, a pyenv shim without the tool) raises Failed."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            errors.seek(0)
+            last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise Failed(f"{command[0]} exited {code}: {last[0][:200]}")
+    return seconds, usage.ru_maxrss // 1024
 
 
 def median_of(repeat: int, step: Callable[[], tuple[float, int]]) -> tuple[float, int]:
@@ -223,7 +233,7 @@ LSP_EDIT = """\
 import statistics, sys, time
 from pathlib import Path
 from lambdalint.config import load_settings
-from lambdalint.engine.fix import FixRequest
+from lambdalint.engine.fix_request import FixRequest
 from lambdalint.engine.session import Session
 
 tree, repeat, text = Path(sys.argv[1]), int(sys.argv[2]), sys.stdin.read()
@@ -269,16 +279,21 @@ def lsp_edit(tree: Path, repeat: int) -> tuple[float, int]:
 PEERS = {
     "pythaw": lambda tree: ["pythaw", "check", str(tree)],
     "cfn-lint": lambda tree: ["cfn-lint", "--non-zero-exit-code", "none", str(tree / "**/*.yaml")],
-    "checkov": lambda tree: ["checkov", "-d", str(tree), "--quiet", "--compact"],
+    "checkov": lambda tree: ["checkov", "-d", str(tree), "--quiet", "--compact", "--soft-fail"],
 }
 
 
-def measure_peers(tree: Path, repeat: int) -> dict[str, tuple[float, int]]:
+def measure_peers(
+    tree: Path, repeat: int, wanted: list[str] | None = None
+) -> dict[str, tuple[float, int]]:
     rows = {}
     for name, command in PEERS.items():
-        if shutil.which(name) is None:
+        if shutil.which(name) is None or (wanted is not None and name not in wanted):
             continue
-        rows[name] = median_of(repeat, lambda command=command: timed(command(tree), tree))
+        try:
+            rows[name] = median_of(repeat, lambda command=command: timed(command(tree), tree))
+        except Failed as exc:
+            print(f"  {name}: not measured: {exc}", file=sys.stderr)
     return rows
 
 
@@ -316,7 +331,14 @@ def main() -> None:
     parser.add_argument("--growth-size", type=int, default=2500, help="N for the growth inputs")
     parser.add_argument("--skip-generated", action="store_true")
     parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument(
+        "--peer-repeat", type=int, help="runs of each peer (default: --repeat; cfn-lint is slow)"
+    )
+    parser.add_argument(
+        "--peer", action="append", choices=sorted(PEERS), help="only these peers (default: all)"
+    )
     args = parser.parse_args()
+    peer_repeat = args.peer_repeat or args.repeat
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, repeat {args.repeat}")
     with tempfile.TemporaryDirectory(prefix="lambdalint-bench-") as scratch:
@@ -324,12 +346,12 @@ def main() -> None:
         if not args.skip_generated:
             for services in (args.services, 2 * args.services):
                 tree = generate_tree(root / f"tree-{services}", services)
-                peers = measure_peers(tree, args.repeat)
+                peers = measure_peers(tree, peer_repeat, args.peer)
                 report(
                     f"generated tree, {services} services", measure_tree(tree, args.repeat), peers
                 )
         for tree in args.tree:
-            peers = measure_peers(tree.resolve(), args.repeat)
+            peers = measure_peers(tree.resolve(), peer_repeat, args.peer)
             report(f"tree {tree}", measure_tree(tree.resolve(), args.repeat), peers)
         if not args.skip_growth:
             growth(root, args.growth_size, args.repeat)

@@ -245,3 +245,28 @@ def test_a_batch_writers_puts_and_deletes_are_its_batch_write():
     usage = handler_usage(_Code(_facts(source), {"handler"}))
     assert usage.fully_resolved, usage.unresolved
     assert usage.primary() == {"dynamodb:BatchWriteItem"}
+
+
+GUARD_SOURCE = """\
+def handler(event, context):
+    for record in event["Records"]:
+        key = record["dynamodb"]["Keys"]["pk"]["S"]
+        if not key.startswith("ORDER#"):
+            continue
+        save(key)
+
+
+def audited(event, context):
+    for record in event["Records"]:
+        key = record["dynamodb"]["Keys"]["pk"]["S"]
+        seen = log(key)
+        if not key.startswith("ORDER#"):
+            continue
+        save(key)
+"""
+
+
+def test_a_stream_guard_counts_only_first_in_the_loop_after_call_free_assignments():
+    # `seen = log(key)` runs for every record before the guard: that loop is not guarded.
+    guards = _facts(GUARD_SOURCE).structure["object_keys"].record_guards
+    assert [(guard.function, guard.prefix) for guard in guards] == [("handler", "ORDER#")]

@@ -310,7 +310,7 @@ def test_a_changed_handler_that_starts_calling_an_unchanged_helper_reports_the_h
     assert rules_of(result) == [("LL101", "helpers.py", 4)]  # not unused(), not other.py
     assert result.files_checked == 1
 
-    from lambdalint.engine.fix import FixRequest
+    from lambdalint.engine.fix_request import FixRequest
 
     helper = (tmp_path / "helpers.py").read_text()
     fixing = run([Path("app.py")], settings, fixes=FixRequest("apply"))

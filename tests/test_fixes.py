@@ -18,7 +18,8 @@ from lambdalint.cli import main
 from lambdalint.config import Settings
 from lambdalint.docs import examples, pages_dir
 from lambdalint.engine import fix as fix_engine
-from lambdalint.engine.fix import FixRequest, apply_edits
+from lambdalint.engine.fix import apply_edits
+from lambdalint.engine.fix_request import FixRequest
 from lambdalint.engine.run import run
 from lambdalint.frontends.python.fix_tree import FixTree
 from lambdalint.rules.code.timeout_fix import add_timeout

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lambdalint.config import Settings
-from lambdalint.engine.fix import FixRequest
+from lambdalint.engine.fix_request import FixRequest
 from lambdalint.engine.run import run
 
 

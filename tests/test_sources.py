@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lambdalint.config import Settings
-from lambdalint.engine.fix import FixRequest
+from lambdalint.engine.fix_request import FixRequest
 from lambdalint.engine.run import run
 
 # The template makes `app.run` a handler although its signature is no handler's: only with the

@@ -267,3 +267,63 @@ def test_files_read_as_context_are_not_parsed_again_for_positions(tmp_path, monk
     result = run([Path("named.py")], Settings(root=tmp_path, cache=False))
     assert [(f.rule, f.path) for f in result.findings] == [("LL101", "named.py")]
     assert set(located) == {"named.py"}
+
+
+def test_a_remembered_run_with_fix_marks_never_imports_the_parser(tmp_path):
+    """Text output asks for fixes (to mark `[*]`); when the whole run is read back, nothing is
+    parsed, so libcst (half a second to import) must not be loaded either."""
+    import subprocess
+    import sys
+
+    (tmp_path / "app.py").write_text(
+        "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
+    )
+    check = "from lambdalint.cli import main; main(['check', '--exit-zero', '--isolated', '.'])"
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('libcst loaded:', 'libcst' in sys.modules))\n" + check
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(2)
+    ]
+    assert "LL101" in runs[0] and "1 hidden fix" in runs[0]  # fixes were computed
+    assert "libcst loaded: True" in runs[0]
+    assert runs[1].replace("libcst loaded: False", "") == runs[0].replace("libcst loaded: True", "")
+
+
+@pytest.mark.parametrize("where", ["top", "above", "below", "elsewhere"])
+def test_discovery_names_and_excludes_files_as_pathlib_would_from_any_directory(
+    tmp_path, monkeypatch, where
+):
+    """Discovery spells display paths and matches exclusions with string operations per
+    directory; from any working directory they must be what `display_path` and the configured
+    patterns say file by file."""
+    from lambdalint.config import path_matches
+    from lambdalint.engine.discover import discover
+    from lambdalint.sources import display_path
+
+    top = tmp_path / "project"
+    for name in ["app.py", "svc/handler.py", "svc/gen/out.py", "infra/template.yaml", "x/y/z.py"]:
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_text("x = 1\n" if name.endswith(".py") else "Resources: {}\n")
+    (top / "svc" / "notes.txt").write_text("")
+    other = tmp_path / "other"
+    other.mkdir()
+    cwd = {"top": top, "above": tmp_path, "below": top / "svc", "elsewhere": other}[where]
+    monkeypatch.chdir(cwd)
+    settings = settings_for(top, exclude=["gen/", "x/y"])
+    sources, skipped = discover([top], settings)
+
+    files = [p for p in top.rglob("*") if p.is_file()]
+    kept = [
+        p
+        for p in files
+        if not any(path_matches(p.relative_to(top).as_posix(), pat) for pat in settings.exclude)
+    ]
+    claimed = sorted(display_path(p) for p in kept if p.suffix in (".py", ".yaml"))
+    assert sorted(source.display for source in sources) == claimed
+    assert [s.path for s in skipped] == [display_path(top / "svc" / "notes.txt")]
+    assert all(source.path.is_absolute() and source.path.exists() for source in sources)

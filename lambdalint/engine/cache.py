@@ -229,12 +229,10 @@ CACHED_MODULES = (
     "lambdalint.core.directive",
     "lambdalint.sources",
     "lambdalint.engine.work",
+    "lambdalint.engine.fix_request",  # a whole run's result, fixes shown
     "lambdalint.frontends.python.facts",
 )
 STRUCTURE_PACKAGE = "lambdalint.frontends.python.structure_facts"
-# Single classes of modules too costly to import for every decode (the fix engine loads libcst):
-# imported only when an entry holds one, and nothing else of their module is allowed.
-CACHED_CLASSES = ("lambdalint.engine.fix:FixedRunResult",)  # a whole run's result, fixes shown
 
 
 @functools.lru_cache(maxsize=1)
@@ -259,9 +257,6 @@ def allowed_classes() -> dict[str, type]:
 
 def _allowed(name: Any, dataclass_wanted: bool) -> type:
     cls = allowed_classes().get(name) if isinstance(name, str) else None
-    if cls is None and name in CACHED_CLASSES:
-        module, _, qualname = name.partition(":")
-        cls = getattr(importlib.import_module(module), qualname)
     if cls is None or dataclasses.is_dataclass(cls) != dataclass_wanted:
         raise TypeError(f"not a class the cache holds: {name!r}")
     return cls

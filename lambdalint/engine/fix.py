@@ -18,7 +18,7 @@ import stat
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import libcst as cst
@@ -28,6 +28,7 @@ from lambdalint.core.files import TooLarge, leaves, read_regular
 from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
+from lambdalint.engine.fix_request import FixedRunResult, FixRequest
 from lambdalint.frontends.python.fix_tree import FixTree
 from lambdalint.frontends.python.parse import (
     NodeLocator,
@@ -38,30 +39,6 @@ from lambdalint.frontends.python.parse import (
 from lambdalint.sources import SourceFile, read_bytes, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
-
-
-@dataclass(frozen=True)
-class FixRequest:
-    """What the user asked for: `apply` writes files, `diff` renders what would change, `show`
-    only attaches fixes to the findings (for the JSON output)."""
-
-    mode: str  # "apply", "diff" or "show"
-    unsafe: bool = False
-    diffs: bool = False  # --show-fixes: render each fix's diff for the reporters
-
-    def applies(self, fix: Fix) -> bool:
-        return fix.applies(self.unsafe)
-
-
-@dataclass
-class FixedRunResult(RunResult):
-    """A run that computed fixes: what was (or would be) fixed, and what could not be."""
-
-    fixed: int = 0  # findings whose fix was applied (or would be, with --diff)
-    files_fixed: list[str] = field(default_factory=list)
-    diff: str = ""  # only in diff mode
-    not_written: list[Skipped] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)  # "path: LLxxx fix dropped: why"
 
 
 class _NodeLocator(NodeLocator):

@@ -34,7 +34,8 @@ from lambdalint.model import Template
 from lambdalint.sources import Overlay, SourceFile, read_text
 
 if TYPE_CHECKING:
-    from lambdalint.engine.fix import FixRequest, FixSession
+    from lambdalint.engine.fix import FixSession
+    from lambdalint.engine.fix_request import FixRequest
     from lambdalint.engine.linking import InlineModule
     from lambdalint.engine.session import ResultMemory
     from lambdalint.frontends.python.project import Project

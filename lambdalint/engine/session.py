@@ -16,7 +16,7 @@ from lambdalint.frontends.registry import frontend_of_kind
 from lambdalint.sources import SourceFile, read_bytes
 
 if TYPE_CHECKING:
-    from lambdalint.engine.fix import FixRequest
+    from lambdalint.engine.fix_request import FixRequest
     from lambdalint.engine.work import FileResult
 
 # What a per-file result depends on: where the file is, how it is read, and its bytes.

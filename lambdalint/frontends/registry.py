@@ -18,6 +18,7 @@ when a file of its kind is analysed.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +53,10 @@ class Frontend:
     assembles: bool = False
 
     def claims(self, path: Path) -> bool:
-        name = path.name.lower()
+        return self.claims_name(path.name)
+
+    def claims_name(self, name: str) -> bool:
+        name = name.lower()
         if name in self.names:
             return True
         # `endswith`, not `Path.suffix`: Terraform's JSON files are `*.tf.json`.
@@ -107,7 +111,12 @@ FRONTENDS: tuple[Frontend, ...] = (
 
 def frontend_for(path: Path) -> Frontend | None:
     """The frontend that claims a file by its name, or None when none reads it."""
-    return next((frontend for frontend in FRONTENDS if frontend.claims(path)), None)
+    return frontend_for_name(path.name)
+
+
+@functools.lru_cache(maxsize=4096)  # a tree repeats its file names: app.py, template.yaml
+def frontend_for_name(name: str) -> Frontend | None:
+    return next((frontend for frontend in FRONTENDS if frontend.claims_name(name)), None)
 
 
 def frontend_of_kind(kind: str) -> Frontend:
