@@ -32,9 +32,25 @@ _SCALARS = yaml.constructor.SafeConstructor()
 
 
 def load_yaml(text: str, path: str) -> tuple[Node, list[LoadError]]:
-    """The document's root Node and the non-fatal problems (duplicate keys).
+    """The document's root Node and the non-fatal problems (duplicate keys), from the run's
+    document store when this text was loaded before.
 
     Raises LoadError for text that is not one well-formed, reasonably sized YAML document."""
+    from lambdalint.frontends.cloudformation.node_entries import decode_document, encode_document
+    from lambdalint.frontends.documents import parsed
+
+    return parsed(
+        "yaml",
+        path,
+        text,
+        lambda: _parse(text, path),
+        encode_document,
+        decode_document,
+        LoadError,
+    )
+
+
+def _parse(text: str, path: str) -> tuple[Node, list[LoadError]]:
     try:
         root = yaml.compose(text, Loader=TemplateLoader)
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,139 @@
+"""A loaded document (its Nodes and the loader's non-fatal problems) as a cache entry and back.
+
+A Node is one flat JSON list, `[kind, line, column, end_line, end_column, ...]`: a scalar is
+followed by its value, a sequence by its items, a mapping by (key, key span, value) triples.
+Flat, so an entry nests no deeper than the document; every span's path is the document's own,
+never stored. Decoding accepts only what the loaders make: str keys, scalars that are str, int,
+finite float, bool or None (text without lone surrogates), positions that are small naturals,
+and no deeper than the loaders allow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lambdalint.core.span import Span
+from lambdalint.core.text import without_surrogates
+from lambdalint.frontends.cloudformation.nodes import LoadError, Node
+from lambdalint.frontends.documents import is_position
+
+SCALAR, SEQUENCE, MAPPING, MAPPING_WITHOUT_KEYS = 0, 1, 2, 3
+MAX_DEPTH = 300  # the loaders stop at 250 levels; a deeper entry is not theirs
+MAX_NODES = 5_000_000  # the YAML loader's alias budget bounds what it builds; sharing aside
+SCALARS = (str, int, float, bool, type(None))
+
+Document = tuple[Node, list[LoadError]]
+
+
+def encode_document(document: Document) -> list:
+    root, problems = document
+    path = root.span.path
+    encoder = _Encoder(path)
+    return [
+        encoder.node(root),
+        [[p.message, p.line, p.column] for p in problems],
+    ]
+
+
+class _Encoder:
+    def __init__(self, path: str):
+        self.path = path
+        self.left = MAX_NODES
+
+    def span(self, span: Span) -> list[int]:
+        if span.path != self.path:
+            raise TypeError("a span of another file")
+        return [span.line, span.column, span.end_line, span.end_column]
+
+    def node(self, node: Node) -> list:
+        self.left -= 1
+        if self.left < 0:
+            raise ValueError("too many nodes to store")
+        value = node.value
+        head = self.span(node.span)
+        if isinstance(value, dict):
+            kind = MAPPING if node.keys is not None else MAPPING_WITHOUT_KEYS
+            entry = [kind, *head]
+            keys = node.keys or {}
+            for key, child in value.items():
+                entry += [key, self.span(keys[key]) if key in keys else None, self.node(child)]
+            return entry
+        if isinstance(value, list):
+            return [SEQUENCE, *head, *(self.node(child) for child in value)]
+        if not isinstance(value, SCALARS):
+            raise TypeError(f"a {type(value).__name__} in a document")
+        return [SCALAR, *head, value]
+
+
+def decode_document(entry: Any, path: str) -> Document:
+    """The document an `encode_document` made; TypeError/ValueError for anything else."""
+    if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[1], list):
+        raise TypeError("not a document")
+    problems = []
+    for problem in entry[1]:
+        if not isinstance(problem, list) or len(problem) != 3:
+            raise TypeError("malformed problem")
+        message, line, column = problem
+        if not (isinstance(message, str) and is_position(line) and is_position(column)):
+            raise TypeError("malformed problem")
+        problems.append(LoadError(without_surrogates(message), line, column))
+    return _Decoder(path).node(entry[0], 0), problems
+
+
+class _Decoder:
+    def __init__(self, path: str):
+        self.path = path
+
+    def span(self, entry: Any, start: int = 0) -> Span:
+        if not isinstance(entry, list):
+            raise TypeError("malformed span")
+        line, column, end_line, end_column = entry[start : start + 4]
+        if not (
+            is_position(line)
+            and is_position(column)
+            and is_position(end_line)
+            and is_position(end_column)
+        ):
+            raise TypeError("malformed span")
+        return Span(self.path, line, column, end_line, end_column)
+
+    def node(self, entry: Any, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            raise ValueError("document nested too deeply")
+        if not isinstance(entry, list) or len(entry) < 5:
+            raise TypeError("malformed node")
+        kind = entry[0]
+        span = self.span(entry, 1)
+        if kind == SCALAR:
+            if len(entry) != 6:
+                raise TypeError("malformed scalar")
+            return Node(_scalar(entry[5]), span)
+        if kind == SEQUENCE:
+            return Node([self.node(item, depth + 1) for item in entry[5:]], span)
+        if kind in (MAPPING, MAPPING_WITHOUT_KEYS):
+            return self.mapping(entry, span, kind == MAPPING, depth)
+        raise TypeError("unknown node kind")
+
+    def mapping(self, entry: list, span: Span, with_keys: bool, depth: int) -> Node:
+        triples = entry[5:]
+        if len(triples) % 3:
+            raise TypeError("malformed mapping")
+        values: dict[str, Node] = {}
+        keys: dict[str, Span] = {}
+        for position in range(0, len(triples), 3):
+            key, key_span, child = triples[position : position + 3]
+            if not isinstance(key, str):
+                raise TypeError("a mapping key that is not text")
+            key = without_surrogates(key)
+            values[key] = self.node(child, depth + 1)
+            if key_span is not None:
+                keys[key] = self.span(key_span)
+        return Node(values, span, keys if with_keys else None)
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if type(value) not in SCALARS:  # json gives only these, but the entry is input
+        raise TypeError("not a scalar")
+    return value
