@@ -21,6 +21,7 @@ SCALAR, SEQUENCE, MAPPING, MAPPING_WITHOUT_KEYS = 0, 1, 2, 3
 MAX_DEPTH = 300  # the loaders stop at 250 levels; a deeper entry is not theirs
 MAX_NODES = 5_000_000  # the YAML loader's alias budget bounds what it builds; sharing aside
 SCALARS = (str, int, float, bool, type(None))
+LIMIT = 1 << 31  # positions are naturals below this
 
 Document = tuple[Node, list[LoadError]]
 
@@ -81,18 +82,24 @@ def decode_document(entry: Any, path: str) -> Document:
 
 
 class _Decoder:
+    """The hot loop of a warm run over templates: checks written out, few helper calls."""
+
     def __init__(self, path: str):
         self.path = path
 
     def span(self, entry: Any, start: int = 0) -> Span:
-        if not isinstance(entry, list):
+        if type(entry) is not list or len(entry) < start + 4:
             raise TypeError("malformed span")
         line, column, end_line, end_column = entry[start : start + 4]
         if not (
-            is_position(line)
-            and is_position(column)
-            and is_position(end_line)
-            and is_position(end_column)
+            type(line) is int
+            and type(column) is int
+            and type(end_line) is int
+            and type(end_column) is int
+            and 0 <= line < LIMIT
+            and 0 <= column < LIMIT
+            and 0 <= end_line < LIMIT
+            and 0 <= end_column < LIMIT
         ):
             raise TypeError("malformed span")
         return Span(self.path, line, column, end_line, end_column)
@@ -100,40 +107,40 @@ class _Decoder:
     def node(self, entry: Any, depth: int) -> Node:
         if depth > MAX_DEPTH:
             raise ValueError("document nested too deeply")
-        if not isinstance(entry, list) or len(entry) < 5:
+        if type(entry) is not list or len(entry) < 5:
             raise TypeError("malformed node")
         kind = entry[0]
         span = self.span(entry, 1)
         if kind == SCALAR:
             if len(entry) != 6:
                 raise TypeError("malformed scalar")
-            return Node(_scalar(entry[5]), span)
+            value = entry[5]
+            if type(value) is str:
+                if not value.isascii():
+                    value = without_surrogates(value)
+            elif type(value) not in SCALARS:  # json gives only these, but the entry is input
+                raise TypeError("not a scalar")
+            return Node(value, span)
         if kind == SEQUENCE:
-            return Node([self.node(item, depth + 1) for item in entry[5:]], span)
+            depth += 1
+            return Node([self.node(item, depth) for item in entry[5:]], span)
         if kind in (MAPPING, MAPPING_WITHOUT_KEYS):
-            return self.mapping(entry, span, kind == MAPPING, depth)
+            return self.mapping(entry, span, kind == MAPPING, depth + 1)
         raise TypeError("unknown node kind")
 
     def mapping(self, entry: list, span: Span, with_keys: bool, depth: int) -> Node:
-        triples = entry[5:]
-        if len(triples) % 3:
+        if (len(entry) - 5) % 3:
             raise TypeError("malformed mapping")
         values: dict[str, Node] = {}
         keys: dict[str, Span] = {}
-        for position in range(0, len(triples), 3):
-            key, key_span, child = triples[position : position + 3]
-            if not isinstance(key, str):
+        node, span_of = self.node, self.span
+        for position in range(5, len(entry), 3):
+            key, key_span, child = entry[position : position + 3]
+            if type(key) is not str:
                 raise TypeError("a mapping key that is not text")
-            key = without_surrogates(key)
-            values[key] = self.node(child, depth + 1)
+            if not key.isascii():
+                key = without_surrogates(key)
+            values[key] = node(child, depth)
             if key_span is not None:
-                keys[key] = self.span(key_span)
+                keys[key] = span_of(key_span)
         return Node(values, span, keys if with_keys else None)
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, str):
-        return without_surrogates(value)
-    if type(value) not in SCALARS:  # json gives only these, but the entry is input
-        raise TypeError("not a scalar")
-    return value

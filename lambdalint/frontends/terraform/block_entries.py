@@ -20,6 +20,7 @@ from lambdalint.frontends.terraform.hcl import Attribute, Block
 
 MAX_DEPTH = 400  # lark's parse of the deepest expression Terraform accepts stays far below
 MAX_NODES = 5_000_000
+LIMIT = 1 << 31  # positions are naturals below this
 
 
 def encode_file(root: Block) -> list:
@@ -89,6 +90,7 @@ class _Decoder:
         from lark.tree import Meta
 
         self.token, self.tree_class, self.meta = Token, Tree, Meta
+        self.new_token = str.__new__  # what Token's constructor does, without its keywords
 
     def span(self, entry: Any) -> Span:
         if not isinstance(entry, list) or len(entry) != 4 or not all(map(is_position, entry)):
@@ -118,30 +120,41 @@ class _Decoder:
         return block
 
     def tree(self, entry: Any, depth: int) -> Any:
+        # The hot loop of a warm run over Terraform: checks written out, no helper calls.
         if depth > MAX_DEPTH:
             raise ValueError("nested too deeply")
         if entry is None:
             return None
-        if not isinstance(entry, list) or not entry:
+        if type(entry) is not list or not entry:
             raise TypeError("malformed expression")
-        if entry[0] == "k" and len(entry) == 7:
-            line, column, end_line, end_column = map(_optional_position, entry[3:])
-            return self.token(
-                _text(entry[1]),
-                _text(entry[2]),
-                line=line,
-                column=column,
-                end_line=end_line,
-                end_column=end_column,
-            )
-        if entry[0] == "t" and len(entry) >= 3:
-            meta = self.meta()
-            if entry[2] is not None:
-                if not isinstance(entry[2], list) or len(entry[2]) != 4:
+        tag = entry[0]
+        if tag == "k" and len(entry) == 7:
+            _, kind, text, line, column, end_line, end_column = entry
+            if type(kind) is not str or type(text) is not str or not kind.isascii():
+                raise TypeError("malformed token")
+            for number in (line, column, end_line, end_column):
+                if number is not None and not (type(number) is int and 0 <= number < LIMIT):
                     raise TypeError("malformed position")
-                position = list(map(_optional_position, entry[2]))
+            if not text.isascii():
+                text = without_surrogates(text)
+            token = self.new_token(self.token, text)
+            token.type, token.value, token.start_pos, token.end_pos = kind, text, None, None
+            token.line, token.column, token.end_line, token.end_column = entry[3:]
+            return token
+        if tag == "t" and len(entry) >= 3:
+            rule, position = entry[1], entry[2]
+            if type(rule) is not str or not rule.isascii():
+                raise TypeError("malformed rule name")
+            meta = self.meta()
+            if position is not None:
+                if type(position) is not list or len(position) != 4:
+                    raise TypeError("malformed position")
+                for number in position:
+                    if number is not None and not (type(number) is int and 0 <= number < LIMIT):
+                        raise TypeError("malformed position")
                 meta.line, meta.column, meta.end_line, meta.end_column = position
                 meta.empty = False
-            children = [self.tree(child, depth + 1) for child in entry[3:]]
-            return self.tree_class(_text(entry[1]), children, meta)
+            depth += 1
+            children = [self.tree(child, depth) for child in entry[3:]]
+            return self.tree_class(rule, children, meta)
         raise TypeError("malformed expression")
