@@ -5,6 +5,10 @@ it must not run code. The cache is input like any file: decoding rebuilds only t
 allow-list (the per-file result and the facts inside it), checks every field against its type,
 never imports anything a cache entry names, and any entry that is malformed, nested too deep or of
 the wrong shape is a miss (the file is analysed again and the entry rewritten).
+
+Templates and Terraform files are not cached as results (their model has back references): the
+frontends store each file's parsed document here instead, in their own checked encoding
+(`frontends/documents.py`), through `DocumentCache`.
 """
 
 from __future__ import annotations
@@ -89,29 +93,26 @@ class Cache:
         return db
 
     def get(self, key: str) -> Any | None:
-        db = self._connect(create=False)
-        if db is None:
+        text = self.get_text(key)
+        if text is None:
             return None
         try:
-            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-            if row is None or not isinstance(row[0], str) or len(row[0]) > MAX_ENTRY_BYTES:
-                return None
-            return loads(row[0])
-        except Exception:  # noqa: BLE001 - missing, unreadable or malformed: just do the work
+            return loads(text)
+        except Exception:  # noqa: BLE001 - malformed: just do the work
             return None
 
     def readable(self) -> bool:
         return self._connect(create=False) is not None
 
     def get_text(self, key: str) -> str | None:
-        """An entry as stored, for a caller that decodes its own kind (parsed documents)."""
+        """An entry as stored (parsed documents are decoded by their frontend)."""
         db = self._connect(create=False)
         if db is None:
             return None
         try:
             row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
-            return None
+            return None  # missing or unreadable: just do the work
         if row is None or not isinstance(row[0], str) or len(row[0]) > MAX_ENTRY_BYTES:
             return None
         return row[0]

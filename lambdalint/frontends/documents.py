@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Protocol, TypeVar
 
+from lambdalint.core.span import Span
 from lambdalint.core.text import without_surrogates
 
 T = TypeVar("T")
@@ -121,9 +122,30 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is no value a document holds")
 
 
+class SpanEncoder:
+    """What every document encoder needs: spans as four numbers (the path is the file's own,
+    never stored: a span of another file is refused) and a bound on the nodes written."""
+
+    MAX_NODES = 5_000_000  # the loaders' own budgets bound what they build; sharing aside
+
+    def __init__(self, path: str):
+        self.path = path
+        self.left = self.MAX_NODES
+
+    def span(self, span: Span) -> list[int]:
+        if span.path != self.path:
+            raise TypeError("a span of another file")
+        return [span.line, span.column, span.end_line, span.end_column]
+
+    def count(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise ValueError("too many nodes to store")
+
+
 def is_position(value: Any) -> bool:
     """A line or column as a parser gives them (a bool is no number here)."""
     return type(value) is int and 0 <= value < 1 << 31
 
 
-__all__ = ["Store", "is_position", "parsed", "stored_in"]
+__all__ = ["SpanEncoder", "Store", "is_position", "parsed", "stored_in"]

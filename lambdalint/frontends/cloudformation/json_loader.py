@@ -29,18 +29,9 @@ except AttributeError:  # pragma: no cover - very old Pythons
 def load_json(text: str, path: str) -> tuple[Node, list[LoadError]]:
     """The document's root Node and non-fatal problems (duplicate keys); LoadError if invalid.
     From the run's document store when this text was loaded before."""
-    from lambdalint.frontends.cloudformation.node_entries import decode_document, encode_document
-    from lambdalint.frontends.documents import parsed
+    from lambdalint.frontends.cloudformation.node_entries import loaded
 
-    return parsed(
-        "json",
-        path,
-        text,
-        lambda: _parse(text, path),
-        encode_document,
-        decode_document,
-        LoadError,
-    )
+    return loaded("json", text, path, _parse)
 
 
 def _parse(text: str, path: str) -> tuple[Node, list[LoadError]]:

@@ -10,20 +10,27 @@ and no deeper than the loaders allow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lambdalint.core.span import Span
 from lambdalint.core.text import without_surrogates
 from lambdalint.frontends.cloudformation.nodes import LoadError, Node
-from lambdalint.frontends.documents import is_position
+from lambdalint.frontends.documents import SpanEncoder, is_position, parsed
 
 SCALAR, SEQUENCE, MAPPING, MAPPING_WITHOUT_KEYS = 0, 1, 2, 3
 MAX_DEPTH = 300  # the loaders stop at 250 levels; a deeper entry is not theirs
-MAX_NODES = 5_000_000  # the YAML loader's alias budget bounds what it builds; sharing aside
 SCALARS = (str, int, float, bool, type(None))
 LIMIT = 1 << 31  # positions are naturals below this
 
 Document = tuple[Node, list[LoadError]]
+
+
+def loaded(kind: str, text: str, path: str, parse: Callable[[str, str], Document]) -> Document:
+    """`parse(text, path)` (a loader), or its document stored for this same text."""
+    return parsed(
+        kind, path, text, lambda: parse(text, path), encode_document, decode_document, LoadError
+    )
 
 
 def encode_document(document: Document) -> list:
@@ -36,20 +43,9 @@ def encode_document(document: Document) -> list:
     ]
 
 
-class _Encoder:
-    def __init__(self, path: str):
-        self.path = path
-        self.left = MAX_NODES
-
-    def span(self, span: Span) -> list[int]:
-        if span.path != self.path:
-            raise TypeError("a span of another file")
-        return [span.line, span.column, span.end_line, span.end_column]
-
+class _Encoder(SpanEncoder):
     def node(self, node: Node) -> list:
-        self.left -= 1
-        if self.left < 0:
-            raise ValueError("too many nodes to store")
+        self.count()
         value = node.value
         head = self.span(node.span)
         if isinstance(value, dict):

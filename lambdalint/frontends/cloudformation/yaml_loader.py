@@ -36,18 +36,9 @@ def load_yaml(text: str, path: str) -> tuple[Node, list[LoadError]]:
     document store when this text was loaded before.
 
     Raises LoadError for text that is not one well-formed, reasonably sized YAML document."""
-    from lambdalint.frontends.cloudformation.node_entries import decode_document, encode_document
-    from lambdalint.frontends.documents import parsed
+    from lambdalint.frontends.cloudformation.node_entries import loaded
 
-    return parsed(
-        "yaml",
-        path,
-        text,
-        lambda: _parse(text, path),
-        encode_document,
-        decode_document,
-        LoadError,
-    )
+    return loaded("yaml", text, path, _parse)
 
 
 def _parse(text: str, path: str) -> tuple[Node, list[LoadError]]:

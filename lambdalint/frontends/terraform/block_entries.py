@@ -15,11 +15,10 @@ from typing import Any
 
 from lambdalint.core.span import Span
 from lambdalint.core.text import without_surrogates
-from lambdalint.frontends.documents import is_position
+from lambdalint.frontends.documents import SpanEncoder, is_position
 from lambdalint.frontends.terraform.hcl import Attribute, Block
 
 MAX_DEPTH = 400  # lark's parse of the deepest expression Terraform accepts stays far below
-MAX_NODES = 5_000_000
 LIMIT = 1 << 31  # positions are naturals below this
 
 
@@ -27,16 +26,7 @@ def encode_file(root: Block) -> list:
     return _Encoder(root.span.path).block(root)
 
 
-class _Encoder:
-    def __init__(self, path: str):
-        self.path = path
-        self.left = MAX_NODES
-
-    def span(self, span: Span) -> list[int]:
-        if span.path != self.path:
-            raise TypeError("a span of another file")
-        return [span.line, span.column, span.end_line, span.end_column]
-
+class _Encoder(SpanEncoder):
     def block(self, block: Block) -> list:
         attributes = [
             [a.name, self.tree(a.expr), self.span(a.span), self.span(a.name_span)]
@@ -46,9 +36,7 @@ class _Encoder:
         return [block.type, list(block.labels), self.span(block.span), attributes, blocks]
 
     def tree(self, node: Any) -> Any:
-        self.left -= 1
-        if self.left < 0:
-            raise ValueError("too many nodes to store")
+        self.count()
         if node is None:
             return None
         from lark import Token, Tree
