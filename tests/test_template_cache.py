@@ -250,6 +250,7 @@ def _good_entry(text: str = "A: 1\n") -> dict:
         '{"v": [[2, 1, 1, 1, 2, "A", null], []]}',  # a key without its value
         '{"v": [[0, 1, 1, 1, 2, "x"], [["dup", "1", 1]]]}',  # a problem's line as text
         '{"e": ["bad", "1", 1]}',
+        '{"e": ["' + "x" * 1001 + '", 1, 1]}',  # longer than any parse error stored
         '{"~d": "lambdalint.engine.work:FileResult", "f": {}}',  # another kind of entry
         '{"v": ' + "[1, 1, 1, 1, 1, " * 400 + "[0, 1, 1, 1, 2, 1]" + "]" * 400 + ", []]}",
     ],

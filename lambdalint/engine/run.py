@@ -257,10 +257,10 @@ def link(results: list[FileResult], plan: Plan) -> Linked:
     if plan.reads_code and "LL211" in plan.enabled:
         from lambdalint.engine.linking import inline_modules
 
-        cache_root = cache_home([r.source for r in results], plan.settings)
-        linked.inline, linked.inline_errors = inline_modules(
-            results, cache_root if plan.settings.cache else None
-        )
+        cache_root = None
+        if plan.settings.cache:
+            cache_root = cache_home([result.source for result in results], plan.settings)
+        linked.inline, linked.inline_errors = inline_modules(results, cache_root)
     if plan.reads_code:
         linked.project = link_code(results, plan.settings, linked.inline)
         linked.functions = link_templates(results, linked.project, linked.inline)

@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 # Far beyond any real entry; a larger one is not stored (the text is parsed each run).
 MAX_ENTRY_CHARS = 64 * 1024 * 1024
-MAX_MESSAGE = 1000
+MAX_MESSAGE = 1000  # a parse error's message; a longer one is not stored
 
 
 class Store(Protocol):
@@ -85,7 +85,9 @@ def parsed(
     try:
         value = parse()
     except error as exc:
-        _put(store, parts, {"e": [exc.message, exc.line, exc.column]})  # type: ignore[attr-defined]
+        message = exc.message  # type: ignore[attr-defined]
+        if len(message) <= MAX_MESSAGE:
+            _put(store, parts, {"e": [message, exc.line, exc.column]})  # type: ignore[attr-defined]
         raise
     # Something the encoder does not hold is not stored: parsed again next run, still correct.
     with suppress(TypeError, ValueError, RecursionError):
@@ -114,7 +116,9 @@ def _decode(entry: str, path: str, decode: Callable[[Any, str], T]) -> tuple[T] 
         message, line, column = outcome["e"]
         if not (isinstance(message, str) and is_position(line) and is_position(column)):
             raise TypeError("malformed parse error")
-        return _Failed(without_surrogates(message[:MAX_MESSAGE]), line, column)
+        if len(message) > MAX_MESSAGE:
+            raise ValueError("a parse error message longer than any stored")
+        return _Failed(without_surrogates(message), line, column)
     return (decode(outcome["v"], path),)
 
 
