@@ -5,6 +5,10 @@ it must not run code. The cache is input like any file: decoding rebuilds only t
 allow-list (the per-file result and the facts inside it), checks every field against its type,
 never imports anything a cache entry names, and any entry that is malformed, nested too deep or of
 the wrong shape is a miss (the file is analysed again and the entry rewritten).
+
+Templates and Terraform files are not cached as results (their model has back references): the
+frontends store each file's parsed document here instead, in their own checked encoding
+(`frontends/documents.py`), through `DocumentCache`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import sqlite3
 import stat
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,27 +93,48 @@ class Cache:
         return db
 
     def get(self, key: str) -> Any | None:
+        text = self.get_text(key)
+        if text is None:
+            return None
+        try:
+            return loads(text)
+        except Exception:  # noqa: BLE001 - malformed: just do the work
+            return None
+
+    def readable(self) -> bool:
+        return self._connect(create=False) is not None
+
+    def get_text(self, key: str) -> str | None:
+        """An entry as stored (parsed documents are decoded by their frontend)."""
         db = self._connect(create=False)
         if db is None:
             return None
         try:
             row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-            if row is None or not isinstance(row[0], str) or len(row[0]) > MAX_ENTRY_BYTES:
-                return None
-            return loads(row[0])
-        except Exception:  # noqa: BLE001 - missing, unreadable or malformed: just do the work
+        except sqlite3.Error:
+            return None  # missing or unreadable: just do the work
+        if row is None or not isinstance(row[0], str) or len(row[0]) > MAX_ENTRY_BYTES:
             return None
+        return row[0]
 
     def put(self, key: str, value: Any) -> None:
         self.put_many([(key, value)])
 
-    def put_many(self, items: list[tuple[str, Any]]) -> None:
-        rows = []
+    def put_many(
+        self, items: list[tuple[str, Any]], encoded: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Values encoded here and entries `encoded` already, written in one transaction."""
+        texts = list(encoded)
         for key, value in items:
             try:
-                rows.append((key, tool_fingerprint(), dumps(value)))
+                texts.append((key, dumps(value)))
             except (TypeError, ValueError):
                 continue  # something not plain in the facts: not cached, still correct
+        self.put_texts(texts)
+
+    def put_texts(self, items: list[tuple[str, str]]) -> None:
+        """Entries already encoded, written in one transaction."""
+        rows = [(key, tool_fingerprint(), text) for key, text in items]
         db = self._connect(create=True) if rows else None
         if db is None:
             return
@@ -135,6 +160,37 @@ class Cache:
         self.top.mkdir(parents=True, exist_ok=True)
         if not (self.top / ".gitignore").exists():
             (self.top / ".gitignore").write_text("# created by lambdalint\n*\n")
+
+
+class DocumentCache:
+    """The frontends' document store (`frontends.documents.Store`) over the project's cache, for
+    one piece of work: entries are read from the file; new ones are kept in `fresh`, for the
+    process that writes the cache to write with everything else in its one transaction."""
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self.fresh: list[tuple[str, str]] = []
+
+    def get(self, parts: tuple[str, ...]) -> str | None:
+        return self.cache.get_text(cache_key("document", *parts))
+
+    def put(self, parts: tuple[str, ...], entry: str) -> None:
+        self.fresh.append((cache_key("document", *parts), entry))
+
+
+_OPEN: dict[tuple[str, int], Cache] = {}
+
+
+def document_cache(root: str) -> DocumentCache:
+    """A store over the cache of `root`, its connection opened once per process (a connection
+    must not cross into a forked worker, hence the process id in the key)."""
+    key = (root, os.getpid())
+    cache = _OPEN.get(key)
+    if cache is None:
+        cache = Cache(Path(root))
+        if cache.readable():  # else open again next time: this run may be creating it
+            _OPEN[key] = cache
+    return DocumentCache(cache)
 
 
 def dumps(value: Any) -> str:

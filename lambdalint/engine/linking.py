@@ -6,6 +6,7 @@ on disk are linked in frontends/python/linking.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from lambdalint.core.finding import Finding
 from lambdalint.core.span import Span
@@ -46,9 +47,14 @@ class InlineModule:
         )
 
 
-def inline_modules(results: list[FileResult]) -> tuple[list[InlineModule], list[Finding]]:
+def inline_modules(
+    results: list[FileResult], cache_root: str | None = None
+) -> tuple[list[InlineModule], list[Finding]]:
+    """Each inline code block as a module, its facts from the cache under `cache_root` when this
+    text was analysed before (as a Python file's are); LL001 for a block that does not parse."""
     modules: list[InlineModule] = []
     errors: list[Finding] = []
+    facts = _InlineFacts(cache_root)
     for result, template in _templates(results):
         lines = _template_lines(result)
         for function in template.functions:
@@ -56,9 +62,6 @@ def inline_modules(results: list[FileResult]) -> tuple[list[InlineModule], list[
             span = function.inline_code.span
             if not code or span is None or not python_runtime(function):
                 continue
-            # Imported only now: most runs have no inline code and need no libcst.
-            from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
-
             parts = handler_parts(function)
             module_name = parts[0].replace("/", ".") if parts else "index"
             first_line, indent = _block_position(lines, span, code)
@@ -72,23 +75,63 @@ def inline_modules(results: list[FileResult]) -> tuple[list[InlineModule], list[
                 first_line,
                 indent,
             )
-            try:
-                inline.facts = extract_facts(code, inline.display, module_name)
-            except PythonSyntaxError as exc:
+            found = facts.of(code, inline.display, module_name)
+            if isinstance(found, Exception):  # the code does not parse
                 where = inline.place(
-                    Span(inline.display, exc.line, exc.column, exc.line, exc.column + 1)
+                    Span(inline.display, found.line, found.column, found.line, found.column + 1)
                 )
-                errors.append(
-                    parse_error(
-                        template.path,
-                        f"inline code of {function.logical_id}: {exc}",
-                        where.line,
-                        where.column,
-                    )
-                )
+                message = f"inline code of {function.logical_id}: {found}"
+                errors.append(parse_error(template.path, message, where.line, where.column))
                 continue
+            inline.facts = found
             modules.append(inline)
+    facts.save()
     return modules, errors
+
+
+class _InlineFacts:
+    """Facts of inline code blocks, cached by their text as Python files' are: a warm run
+    neither parses them nor imports libcst. Written in one transaction at the end."""
+
+    def __init__(self, cache_root: str | None):
+        from lambdalint.engine.cache import Cache
+
+        self.cache = Cache(Path(cache_root)) if cache_root is not None else None
+        self.fresh: list[tuple[str, object]] = []
+
+    def of(self, code: str, display: str, module_name: str) -> object:
+        """The block's ModuleFacts, or the PythonSyntaxError saying why it does not parse."""
+        key = None
+        if self.cache is not None:
+            from lambdalint.engine.cache import cache_key
+
+            key = cache_key("inline", display, module_name, code)
+            cached = self.cache.get(key)
+            if _own_facts(cached, display, module_name):
+                return cached
+        # Imported only now: most runs have no inline code (or have it cached), no libcst.
+        from lambdalint.frontends.python.parse import PythonSyntaxError, extract_facts
+
+        try:
+            facts = extract_facts(code, display, module_name)
+        except PythonSyntaxError as exc:
+            return exc
+        if key is not None:
+            self.fresh.append((key, facts))
+        return facts
+
+    def save(self) -> None:
+        if self.cache is not None and self.fresh:
+            self.cache.put_many(self.fresh)
+
+
+def _own_facts(cached: object, display: str, module_name: str) -> bool:
+    """A cache entry is this block's facts only when it says so (an entry is input)."""
+    from lambdalint.frontends.python.facts import ModuleFacts
+
+    return (
+        isinstance(cached, ModuleFacts) and cached.path == display and cached.module == module_name
+    )
 
 
 def _template_lines(result: FileResult) -> list[str]:

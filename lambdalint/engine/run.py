@@ -257,7 +257,10 @@ def link(results: list[FileResult], plan: Plan) -> Linked:
     if plan.reads_code and "LL211" in plan.enabled:
         from lambdalint.engine.linking import inline_modules
 
-        linked.inline, linked.inline_errors = inline_modules(results)
+        cache_root = None
+        if plan.settings.cache:
+            cache_root = cache_home([result.source for result in results], plan.settings)
+        linked.inline, linked.inline_errors = inline_modules(results, cache_root)
     if plan.reads_code:
         linked.project = link_code(results, plan.settings, linked.inline)
         linked.functions = link_templates(results, linked.project, linked.inline)
@@ -549,11 +552,16 @@ def analyse_files(
         max_size,
         parse_python,
         verbose,
+        cache_root,
         done=counter,
         lost=worker_died,
         jobs=jobs,
     )
+    documents = []
     for results in analysed:
+        for result in results:
+            documents += result.documents
+            result.documents = []
         found.update((result.source.display, result) for result in results)
     if cache is not None:
         cache.put_many(
@@ -561,7 +569,8 @@ def analyse_files(
                 (keys[s.display], found[s.display])
                 for s in missing
                 if s.display in keys and cacheable(found[s.display])
-            ]
+            ],
+            documents,
         )
     return [found[source.display] for source in sources]
 

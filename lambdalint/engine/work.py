@@ -40,6 +40,9 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     passed_over: str = ""  # why its frontend found it not to be its kind: not checked
+    # Documents its frontend parsed, as (cache key, entry): carried from the worker to the
+    # process that writes the cache, then emptied.
+    documents: list[tuple[str, str]] = field(default_factory=list)
 
     def take(self, analysis: Analysis) -> FileResult:
         if self.source.kind == "python":
@@ -128,8 +131,26 @@ def analyse_work(
     max_size: int,
     parse_python: bool,
     verbose: bool = False,
+    cache_root: str | None = None,
 ) -> list[FileResult]:
-    """One piece of the pool's work: a file, or a unit of files analysed together."""
+    """One piece of the pool's work: a file, or a unit of files analysed together. With a
+    cache, templates and Terraform files whose text was parsed before are read from it, and
+    what was parsed now goes back with the first result."""
+    if cache_root is None:
+        return _analyse_work(item, max_size, parse_python, verbose)
+    from lambdalint.engine.cache import document_cache
+    from lambdalint.frontends.documents import stored_in
+
+    store = document_cache(cache_root)
+    with stored_in(store):
+        results = _analyse_work(item, max_size, parse_python, verbose)
+    results[0].documents = store.fresh
+    return results
+
+
+def _analyse_work(
+    item: SourceFile | tuple[SourceFile, ...], max_size: int, parse_python: bool, verbose: bool
+) -> list[FileResult]:
     if isinstance(item, SourceFile):
         return [analyse_file(item, max_size, parse_python, verbose)]
     return analyse_unit(list(item), max_size, parse_python, verbose)

@@ -27,7 +27,14 @@ except AttributeError:  # pragma: no cover - very old Pythons
 
 
 def load_json(text: str, path: str) -> tuple[Node, list[LoadError]]:
-    """The document's root Node and non-fatal problems (duplicate keys); LoadError if invalid."""
+    """The document's root Node and non-fatal problems (duplicate keys); LoadError if invalid.
+    From the run's document store when this text was loaded before."""
+    from lambdalint.frontends.cloudformation.node_entries import loaded
+
+    return loaded("json", text, path, _parse)
+
+
+def _parse(text: str, path: str) -> tuple[Node, list[LoadError]]:
     parser = _Parser(text, path)
     position = parser.skip(0)
     root, position = parser.value(position, 0)

@@ -32,9 +32,16 @@ _SCALARS = yaml.constructor.SafeConstructor()
 
 
 def load_yaml(text: str, path: str) -> tuple[Node, list[LoadError]]:
-    """The document's root Node and the non-fatal problems (duplicate keys).
+    """The document's root Node and the non-fatal problems (duplicate keys), from the run's
+    document store when this text was loaded before.
 
     Raises LoadError for text that is not one well-formed, reasonably sized YAML document."""
+    from lambdalint.frontends.cloudformation.node_entries import loaded
+
+    return loaded("yaml", text, path, _parse)
+
+
+def _parse(text: str, path: str) -> tuple[Node, list[LoadError]]:
     try:
         root = yaml.compose(text, Loader=TemplateLoader)
     except yaml.MarkedYAMLError as exc:

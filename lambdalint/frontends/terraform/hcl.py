@@ -52,7 +52,16 @@ class HclError(Exception):
 
 
 def parse_hcl(text: str, path: str) -> Block:
-    """The file as one body block (type "", no labels) holding its top-level blocks."""
+    """The file as one body block (type "", no labels) holding its top-level blocks; from the
+    run's document store when this text was parsed before (each file on its own, so a changed
+    file does not make its module's other files parsed again)."""
+    from lambdalint.frontends.documents import parsed
+    from lambdalint.frontends.terraform.block_entries import decode_file, encode_file
+
+    return parsed("hcl", path, text, lambda: _parse(text, path), encode_file, decode_file, HclError)
+
+
+def _parse(text: str, path: str) -> Block:
     import hcl2
     from lark.exceptions import LarkError, UnexpectedInput
 
