@@ -8,8 +8,10 @@ timed test).
 For each tree: cold (`--no-cache`), warm with nothing changed, warm with one handler changed,
 a pre-commit style run on two changed files, the peak RSS of the cold run, and the same tree
 through pythaw, cfn-lint (+ cfn-lint-serverless) and checkov when they are installed, with
-ratios. Growth inputs (one template of N functions, one module of N functions, at N and 2N)
-show whether a step is worse than linear. Every figure is the median of `--repeat` runs.
+ratios. Growth inputs (one template of N functions, 2,500 and 5,000 by default, and one module
+of M functions, 10,000 and 20,000) show whether a step is worse than linear. Every figure is the
+median of `--repeat` runs (`--growth-repeat`, default 1, for the growth inputs: each takes
+minutes; `--peer-repeat` for the peers).
 """
 
 from __future__ import annotations
@@ -139,21 +141,25 @@ def generate_tree(root: Path, services: int) -> Path:
     return root
 
 
-def generate_growth(root: Path, size: int) -> tuple[Path, Path]:
-    """One template of `size` functions and one module of `size` functions."""
-    template_dir = root / f"template-{size}"
-    template_dir.mkdir(parents=True)
+def growth_template(root: Path, size: int) -> Path:
+    """A directory holding one template of `size` functions."""
+    root.mkdir(parents=True)
     functions = "".join(FUNCTION.format(i=i) for i in range(size))
-    (template_dir / "template.yaml").write_text(TEMPLATE.format(functions=functions))
-    module_dir = root / f"module-{size}"
-    module_dir.mkdir(parents=True)
+    (root / "template.yaml").write_text(TEMPLATE.format(functions=functions))
+    return root
+
+
+def growth_module(root: Path, size: int) -> Path:
+    """A directory holding one module of `size` functions, a hundred of them on the handler's
+    path (each creating a client per invocation)."""
+    root.mkdir(parents=True)
     body = ["import boto3\n"]
     for i in range(size):
         body.append(f"\ndef helper_{i}(event):\n    return boto3.client('s3').list_buckets()\n")
     body.append("\ndef handler(event, context):\n")
     body += [f"    helper_{i}(event)\n" for i in range(0, size, max(size // 100, 1))]
-    (module_dir / "app.py").write_text("".join(body))
-    return template_dir, module_dir
+    (root / "app.py").write_text("".join(body))
+    return root
 
 
 def git(root: Path, *args: str) -> None:
@@ -307,17 +313,20 @@ def report(title: str, rows: dict[str, tuple[float, int]], peers: dict) -> None:
         print(f"  {name + ' (peer)':24} {seconds:8.2f} {rss:8d}")
 
 
-def growth(root: Path, size: int, repeat: int) -> None:
-    print(f"\ngrowth (cold, --no-cache): N and 2N, ratio 2.0 means linear (N={size})")
-    for kind, index in (("one template of N functions", 0), ("one module of N functions", 1)):
-        times = []
+def growth(root: Path, sizes: dict[str, int], repeat: int) -> None:
+    """Cold runs over one template of N functions and one module of M functions, at N and 2N
+    (M and 2M): a ratio near 2.0 is linear growth."""
+    print("\ngrowth (cold, --no-cache): size and twice the size, ratio 2.0 means linear")
+    for kind, generate in (("template", growth_template), ("module", growth_module)):
+        size, times = sizes[kind], []
         for n in (size, 2 * size):
-            target = generate_growth(root / f"{kind[:10].strip()}-{n}", n)[index]
+            target = generate(root / f"{kind}-{n}", n)
             times.append(
                 median_of(repeat, lambda t=target: timed([*LAMBDALINT, "--no-cache", "."], t))[0]
             )
+        label = f"one {kind} of {size:,} / {2 * size:,} functions"
         print(
-            f"  {kind:32} {times[0]:7.2f} s -> {times[1]:7.2f} s  ratio {times[1] / times[0]:.2f}"
+            f"  {label:40} {times[0]:7.2f} s -> {times[1]:7.2f} s  ratio {times[1] / times[0]:.2f}"
         )
 
 
@@ -328,7 +337,15 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, action="append", default=[], help="a real tree")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--services", type=int, default=100, help="generated tree size (and 2x)")
-    parser.add_argument("--growth-size", type=int, default=2500, help="N for the growth inputs")
+    parser.add_argument(
+        "--growth-size", type=int, default=2500, help="functions in the growth template (and 2x)"
+    )
+    parser.add_argument(
+        "--module-growth-size", type=int, default=10000, help="functions in the growth module"
+    )
+    parser.add_argument(
+        "--growth-repeat", type=int, default=1, help="runs per growth input (each takes minutes)"
+    )
     parser.add_argument("--skip-generated", action="store_true")
     parser.add_argument("--skip-growth", action="store_true")
     parser.add_argument(
@@ -354,7 +371,8 @@ def main() -> None:
             peers = measure_peers(tree.resolve(), peer_repeat, args.peer)
             report(f"tree {tree}", measure_tree(tree.resolve(), args.repeat), peers)
         if not args.skip_growth:
-            growth(root, args.growth_size, args.repeat)
+            sizes = {"template": args.growth_size, "module": args.module_growth_size}
+            growth(root, sizes, args.growth_repeat)
 
 
 if __name__ == "__main__":

@@ -412,8 +412,15 @@ def fingerprint(
     def is_template(path: str) -> bool:
         return path in sources and sources[path].kind != "python"
 
+    relative: dict[str, str] = {}  # resolving a path is syscalls: once per file, not per finding
+
+    def relative_of(path: str) -> str:
+        if path not in relative:
+            relative[path] = relative_to_root(path, root)
+        return relative[path]
+
     unique = list(set(findings))
-    return with_fingerprints(unique, lambda p: relative_to_root(p, root), text_of, is_template)
+    return with_fingerprints(unique, relative_of, text_of, is_template)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -92,6 +92,9 @@ class Builder:
         self.nodes: dict[str, Node] = {}
         self.resources_node = root.get("Resources")
         self.sam_props: dict[str, Node] = {}  # SAM functions' Properties with Globals applied
+        # The functions SAM connectors name as their source (None: one we cannot resolve),
+        # gathered once: looking for them per function made a template's build quadratic.
+        self.connector_sources: set[str | None] | None = None
 
     # -- entry ------------------------------------------------------------------------------
 

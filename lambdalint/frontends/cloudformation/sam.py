@@ -170,14 +170,15 @@ def connectors(builder: Builder, fn: Function) -> None:
 
 
 def _connector_from(builder: Builder, fn: Function) -> bool:
-    for logical_id, kind in builder.types.items():
-        if kind != "AWS::Serverless::Connector":
-            continue
-        source = builder.nodes[logical_id].path("Properties", "Source")
-        named = builder.val(source, "Id").text()
-        if named is None or named == fn.logical_id:
-            return True  # an ARN, a reference or this function: it may be the source
-    return False
+    if builder.connector_sources is None:
+        builder.connector_sources = {
+            builder.val(builder.nodes[logical_id].path("Properties", "Source"), "Id").text()
+            for logical_id, kind in builder.types.items()
+            if kind == "AWS::Serverless::Connector"
+        }
+    # An ARN, a reference (no name known) or this function: it may be the source.
+    sources = builder.connector_sources
+    return None in sources or fn.logical_id in sources
 
 
 def code(builder: Builder, fn: Function, props: Node) -> None:
