@@ -29,6 +29,8 @@ from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.fix_request import FixedRunResult, FixRequest
+from lambdalint.engine.located import LocatedEntry, LocatedStore, located_key
+from lambdalint.frontends.python.facts import ModuleFacts
 from lambdalint.frontends.python.fix_tree import FixTree
 from lambdalint.frontends.python.parse import (
     NodeLocator,
@@ -36,13 +38,15 @@ from lambdalint.frontends.python.parse import (
     parse_module,
     wanted_nodes,
 )
+from lambdalint.frontends.python.positions import locate_fast
 from lambdalint.sources import SourceFile, read_bytes, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
 
 
 class _NodeLocator(NodeLocator):
-    """The engine's locator, also keeping the nodes that fix builders need."""
+    """The engine's locator, also keeping the nodes that fix builders need with the ancestors
+    the walk passed through (so builders need no whole-module parent table)."""
 
     def __init__(
         self,
@@ -50,15 +54,22 @@ class _NodeLocator(NodeLocator):
         keep: set[tuple[str, int]],
     ):
         super().__init__(*wanted)
+        self.kinds |= {kind for kind, _ in keep}
         self.keep = keep
-        self.nodes: dict[tuple[str, int], cst.CSTNode] = {}
+        self.nodes: dict[tuple[str, int], tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
+        self.stack: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         result = super().on_visit(node)
         key = (type(node).__name__, self.counts.get(type(node).__name__, -1))
         if key in self.keep:
-            self.nodes[key] = node
+            self.nodes[key] = (node, list(self.stack))
+        self.stack.append(node)
         return result
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+        super().on_leave(original_node)
 
 
 @dataclass
@@ -107,8 +118,11 @@ def finding_key(finding: Finding) -> tuple[str, str, str, str]:
 class FixSession:
     """One run's fixing state: the texts being fixed and which fixes were given up on."""
 
-    def __init__(self, request: FixRequest, rules: dict[str, Rule]):
+    def __init__(
+        self, request: FixRequest, rules: dict[str, Rule], store: LocatedStore | None = None
+    ):
         self.request = request
+        self.store = store  # what earlier runs located, by content
         self.rules = {rule_id: rule for rule_id, rule in rules.items() if hasattr(rule, "fix")}
         self.files: dict[str, FileText] = {}
         self.rejected: set[tuple[str, str, str, str]] = set()
@@ -140,26 +154,65 @@ class FixSession:
         return finding.rule in self.rules and isinstance(finding.where, NodeRef)
 
     def locate(
-        self, path: str, text: str, refs: list[NodeRef], fixable: list[tuple[int, Finding]]
+        self,
+        path: str,
+        text: str,
+        refs: list[NodeRef],
+        fixable: list[tuple[int, Finding]],
+        facts: ModuleFacts | None = None,
     ) -> Located:
-        """Spans for the file's node references, and the fixes its rules offer, in one parse."""
+        """Spans for the file's node references, and the fixes its rules offer: remembered, or
+        found in one parse."""
+        if self.store is None:
+            return self._locate(path, text, refs, fixable, facts)
+        key = located_key(path, text, refs, [finding for _, finding in fixable], self.rules)
+        entry = self.store.get(key)
+        if entry is not None:
+            fixes = {fixable[position][0]: fix for position, fix in entry.fixes}
+            return Located(dict(entry.spans), fixes, [])
+        located = self._locate(path, text, refs, fixable, facts)
+        if not located.failures:  # a builder that failed is reported again next time
+            fixes = tuple(
+                (position, located.fixes[index])
+                for position, (index, _) in enumerate(fixable)
+                if index in located.fixes
+            )
+            self.store.put(key, LocatedEntry(tuple(located.spans.items()), fixes))
+        return located
+
+    def _locate(
+        self,
+        path: str,
+        text: str,
+        refs: list[NodeRef],
+        fixable: list[tuple[int, Finding]],
+        facts: ModuleFacts | None,
+    ) -> Located:
+        """One parse: spans from CPython's parser when the facts confirm them (as without
+        fixes), libcst's positions computed only if a fix builder asks for offsets; ancestors
+        of the nodes to fix from the same walk."""
         located = Located({}, {}, [])
-        keep = {(f.where.kind, f.where.index) for _, f in fixable}
-        locator = _NodeLocator(wanted_nodes(refs), keep)
         try:
             wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
         except PythonSyntaxError:
             return located
-        wrapper.visit(locator)
-        for ref in refs:
-            span = locator.span(ref)
-            if span is not None:
-                located.spans[ref] = span
+        keep = {(f.where.kind, f.where.index) for _, f in fixable}
+        fast = locate_fast(text, refs, facts)
+        if fast is None:
+            locator = _NodeLocator(wanted_nodes(refs), keep)
+            wrapper.visit(locator)
+            located.spans = {ref: span for ref in refs if (span := locator.span(ref)) is not None}
+        else:
+            locator = _NodeLocator((set(), set()), keep)
+            wrapper.module.visit(locator)  # no positions wanted: no metadata resolved
+            located.spans = fast
         tree = FixTree(path, text, wrapper)
         for index, finding in fixable:
-            node = locator.nodes.get((finding.where.kind, finding.where.index))
-            if node is None:
+            found = locator.nodes.get((finding.where.kind, finding.where.index))
+            if found is None:
                 continue
+            node, ancestors = found
+            tree.learn_ancestors(node, ancestors)
             rule = self.rules[finding.rule]
             try:
                 fix = rule.fix(finding, tree, node)

@@ -111,7 +111,7 @@ def _run(
         results = analyse(found.sources, plan, progress, memory)
     with clock("link"):
         linked = link(results, plan)
-    session = _fix_session(fixes, plan)
+    session = _fix_session(fixes, plan, found.sources, memory)
     with clock("rules"):
         findings = check(linked, plan, found.reported, session)
     result = summarise(found, results, findings, settings)
@@ -120,6 +120,8 @@ def _run(
             result = fix(session, results, result, plan, found.reported)
     result.rules = tuple(sorted(plan.enabled))
     result.notes = sorted(set(linked.notes))  # from the first pass: fixes re-run the rules
+    if session is not None and session.store is not None:
+        session.store.forget_unused()
     if key is not None:
         whole_run.remember(home, paths, key, result)
     return conclude(result, baseline, clock)
@@ -450,12 +452,25 @@ def summarise(
     )
 
 
-def _fix_session(fixes: FixRequest | None, plan: Plan) -> FixSession | None:
+def _fix_session(
+    fixes: FixRequest | None,
+    plan: Plan,
+    sources: list[SourceFile],
+    memory: ResultMemory | None,
+) -> FixSession | None:
+    """The run's fixing state, remembering what locating found in the project's cache (and a
+    warm session's memory), so unchanged files with findings are not parsed again."""
     if fixes is None:
         return None
+    from lambdalint.engine.cache import Cache
     from lambdalint.engine.fix import FixSession
+    from lambdalint.engine.located import LocatedStore
 
-    return FixSession(fixes, {rule.meta.id: rule for rule in plan.code_rules})
+    settings = plan.settings
+    cache = Cache(Path(cache_home(sources, settings))) if settings.cache else None
+    located = memory.located if memory is not None else None
+    store = LocatedStore(cache, located) if cache is not None or located is not None else None
+    return FixSession(fixes, {rule.meta.id: rule for rule in plan.code_rules}, store)
 
 
 def fix(
@@ -802,7 +817,7 @@ def resolve_positions(
             located = locate_fast(text, refs, facts.get(path))
             spans.update(located if located is not None else locate(text, refs))
             return
-        located = session.locate(path, text, refs, fixable)
+        located = session.locate(path, text, refs, fixable, facts.get(path))
         spans.update(located.spans)
         fixes.update(located.fixes)
         failures.extend(internal_error(rule, path, exc, verbose) for rule, exc in located.failures)
@@ -812,6 +827,8 @@ def resolve_positions(
             positions_of(path, refs)
         except Exception as exc:  # noqa: BLE001 - the file's findings stay, at line 1
             failures.append(step_failed(path, "positions", exc, verbose))
+    if session is not None and session.store is not None:
+        session.store.flush()
 
     def span_of(where):
         return spans.get(where, Span.point(where.path, 1)) if isinstance(where, NodeRef) else where

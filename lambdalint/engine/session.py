@@ -17,6 +17,7 @@ from lambdalint.sources import SourceFile, read_bytes
 
 if TYPE_CHECKING:
     from lambdalint.engine.fix_request import FixRequest
+    from lambdalint.engine.located import LocatedEntry
     from lambdalint.engine.work import FileResult
 
 # What a per-file result depends on: where the file is, how it is read, and its bytes.
@@ -29,6 +30,8 @@ class ResultMemory:
 
     def __init__(self) -> None:
         self.results: dict[ResultKey, FileResult] = {}
+        # What placing findings produced (spans, fixes), by engine/located.py's key.
+        self.located: dict[str, LocatedEntry] = {}
 
     def recall(
         self, sources: list[SourceFile], max_size: int, parse_python: bool

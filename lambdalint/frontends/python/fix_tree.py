@@ -27,6 +27,9 @@ class FixTree:
         self._wrapper = wrapper
         self._line_starts = [0] + [match.end() for match in NEWLINE.finditer(source)]
         self.cache: dict[str, object] = {}  # for builders: per-file work shared by several fixes
+        # Parents learnt from partial walks, by node identity: libcst's ParentNodeProvider walks
+        # the whole module, which costs more than parsing it; it is the fallback only.
+        self._parents: dict[int, cst.CSTNode | None] = {}
 
     @property
     def newline(self) -> str:
@@ -41,7 +44,21 @@ class FixTree:
         return self._line_starts[position.line - 1] + position.column
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        known = self._parents.get(id(node), _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
         return self._wrapper.resolve(ParentNodeProvider).get(node)
+
+    def learn_ancestors(self, node: cst.CSTNode, ancestors: list[cst.CSTNode]) -> None:
+        """Record a node's ancestors, from the module down to its parent, as a walk saw them."""
+        chain = [None, *ancestors, node]
+        for parent, child in zip(chain, chain[1:], strict=False):
+            self._parents[id(child)] = parent
+
+    def learn_parents(self, root: cst.CSTNode) -> None:
+        """Record the parents of every node under `root` (whose own parent is known or not
+        needed): one walk of that subtree instead of the whole module."""
+        root.visit(_ParentWalk(self._parents))
 
     def ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         """Parents from the nearest to the module."""
@@ -86,6 +103,24 @@ class FixTree:
 
     def insert(self, offset: int, text: str) -> Edit:
         return Edit(self.path, offset, offset, text)
+
+
+_UNKNOWN = object()
+
+
+class _ParentWalk(cst.CSTVisitor):
+    def __init__(self, parents: dict[int, cst.CSTNode | None]):
+        self.parents = parents
+        self.stack: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.stack:
+            self.parents[id(node)] = self.stack[-1]
+        self.stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
 
 
 def _squeeze(code: str) -> str:

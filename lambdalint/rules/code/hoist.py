@@ -551,6 +551,8 @@ def _calls_only(call: cst.Call, ancestors: list[cst.CSTNode], tree: FixTree) -> 
                 uses.append(node)
 
     function.body.visit(Find())
+    if uses:
+        tree.learn_parents(function.body)
     for use in uses:
         attribute = tree.parent(use)
         if not (isinstance(attribute, cst.Attribute) and attribute.value is use):

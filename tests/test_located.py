@@ -1,0 +1,205 @@
+"""Placing findings and building their fixes without re-parsing: what a run locates (spans of
+node references, fixes) is the same as building it the slow way (libcst positions and the
+whole-module parent table), and is remembered by content in the cache and in a warm session."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from lambdalint.config import CONFIG_FILES, Settings, read_config
+from lambdalint.core.rule import all_rules
+from lambdalint.docs import examples, pages_dir
+from lambdalint.engine.cache import CACHE_DIR, CACHE_FILE
+from lambdalint.engine.fix import FixRequest, FixSession, Located, _well_formed
+from lambdalint.engine.run import run
+from lambdalint.engine.session import Session
+from lambdalint.frontends.python.fix_tree import FixTree
+from lambdalint.frontends.python.parse import (
+    NodeLocator,
+    PythonSyntaxError,
+    parse_module,
+    wanted_nodes,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHOW = FixRequest("show", unsafe=True)
+FIXING_RULES = sorted(rule_id for rule_id, rule in all_rules().items() if hasattr(rule, "fix"))
+
+
+class _KeepingLocator(NodeLocator):
+    def __init__(self, wanted, keep):
+        super().__init__(*wanted)
+        self.keep = keep
+        self.nodes = {}
+
+    def on_visit(self, node):
+        result = super().on_visit(node)
+        key = (type(node).__name__, self.counts.get(type(node).__name__, -1))
+        if key in self.keep:
+            self.nodes[key] = node
+        return result
+
+
+def slow_locate(self, path, text, refs, fixable, facts=None):
+    """Locating as it was first written: libcst positions for every span, and fix builders
+    asking libcst's ParentNodeProvider (over the whole module) for every parent."""
+    located = Located({}, {}, [])
+    try:
+        wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
+    except PythonSyntaxError:
+        return located
+    keep = {(f.where.kind, f.where.index) for _, f in fixable}
+    locator = _KeepingLocator(wanted_nodes(refs), keep)
+    wrapper.visit(locator)
+    located.spans = {ref: span for ref in refs if (span := locator.span(ref)) is not None}
+    tree = FixTree(path, text, wrapper)
+    for index, finding in fixable:
+        node = locator.nodes.get((finding.where.kind, finding.where.index))
+        if node is not None:
+            fix = self.rules[finding.rule].fix(finding, tree, node)
+            if fix is not None and _well_formed(fix, path, len(text)):
+                located.fixes[index] = fix
+    return located
+
+
+def _projects():
+    """Every example of the fixing rules' pages, and the test fixtures."""
+    for rule_id in FIXING_RULES:
+        for example in examples(pages_dir() / f"{rule_id}.md"):
+            yield pytest.param(example.files, [rule_id], id=example.name)
+    for fixture in sorted(FIXTURES.iterdir()):
+        yield pytest.param(fixture, None, id=f"fixture-{fixture.name}")
+
+
+def _project(tmp_path: Path, source) -> Settings:
+    root = tmp_path / "project"
+    if isinstance(source, Path):
+        shutil.copytree(source, root)
+    else:
+        for name, text in source.items():
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    config = next((root / name for name in CONFIG_FILES if (root / name).is_file()), None)
+    settings = read_config(config) if config is not None else Settings(root=root)
+    return settings
+
+
+def _seen(result):
+    return [(f.rule, f.path, f.span, f.message, f.fix) for f in result.findings]
+
+
+@pytest.mark.parametrize(("source", "select"), list(_projects()))
+def test_located_as_the_slow_way_then_from_the_cache(source, select, tmp_path, monkeypatch):
+    settings = _project(tmp_path, source)
+    monkeypatch.chdir(settings.root)
+    if select is not None:
+        settings.select = select
+    settings.cache = False
+    with monkeypatch.context() as slow:
+        slow.setattr(FixSession, "_locate", slow_locate)
+        expected = _seen(run([Path(".")], settings, fixes=SHOW))
+    assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected
+    settings.cache = True
+    assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected  # fills the cache
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("an unchanged file with findings was parsed again")
+
+    monkeypatch.setattr(FixSession, "_locate", must_not_parse)
+    monkeypatch.setattr("lambdalint.engine.whole_run.run_key", lambda *a, **k: None)
+    assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected
+
+
+HANDLER = """\
+import boto3
+import requests
+
+
+def handler(event, context):
+    requests.get("https://example.com")
+    client = boto3.client("s3")
+    return client.list_buckets()
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()  # a project: its cache lives in it
+    (tmp_path / "app.py").write_text(HANDLER)
+    monkeypatch.setattr("lambdalint.engine.whole_run.run_key", lambda *a, **k: None)
+    return tmp_path
+
+
+def _fixes(result):
+    return {f.rule: f.fix.message if f.fix else None for f in result.findings}
+
+
+def test_an_option_the_fix_reads_is_part_of_the_key(project):
+    settings = Settings(root=project, select=["LL109"])
+    first = _fixes(run([Path(".")], settings, fixes=SHOW))
+    settings.options = {"LL109": {"timeout": 3}}
+    second = _fixes(run([Path(".")], settings, fixes=SHOW))
+    assert first["LL109"] == "Add `timeout=10`" and second["LL109"] == "Add `timeout=3`"
+
+
+def test_a_bad_entry_is_a_miss(project):
+    settings = Settings(root=project, select=["LL101"])
+    expected = _seen(run([Path(".")], settings, fixes=SHOW))
+    db = sqlite3.connect(project / CACHE_DIR / CACHE_FILE)
+    with db:
+        db.execute(
+            "UPDATE entries SET value = ? WHERE value LIKE ?",
+            ('{"~d":"lambdalint.engine.located:LocatedEntry","f":{"spans":1}}', "%LocatedEntry%"),
+        )
+    db.close()
+    assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected
+
+
+def test_a_failing_fix_builder_is_not_remembered(project, monkeypatch):
+    from lambdalint.rules.code.ll101_client_in_handler import ClientInHandler
+
+    def broken(self, finding, tree, node):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ClientInHandler, "fix", broken)
+    settings = Settings(root=project, select=["LL101"])
+    for _ in range(2):
+        result = run([Path(".")], settings, fixes=SHOW)
+        assert sorted(f.rule for f in result.findings) == ["LL000", "LL101"]
+
+
+def test_a_session_remembers_only_the_current_entries(project, monkeypatch):
+    session = Session(Settings(root=project, select=["LL101", "LL109"], cache=False))
+    target = project / "app.py"
+    calls = []
+    real = FixSession._locate
+
+    def counted(self, *args):
+        calls.append(args[0])
+        return real(self, *args)
+
+    monkeypatch.setattr(FixSession, "_locate", counted)
+    first = _seen(session.check([target], {target: HANDLER}, SHOW))
+    assert _seen(session.check([target], {target: HANDLER}, SHOW)) == first
+    assert len(calls) == 1
+    edited = HANDLER.replace("list_buckets", "list_objects")
+    settings = Settings(root=project, select=["LL101", "LL109"], cache=False)
+    fresh = run([target], settings, fixes=SHOW, overlay={target: edited})
+    assert _seen(session.check([target], {target: edited}, SHOW)) == _seen(fresh)
+    assert len(session.memory.located) == 1
+
+
+def test_the_located_module_does_not_load_libcst():
+    import subprocess
+    import sys
+
+    code = "import sys, lambdalint.engine.located; print('libcst' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
