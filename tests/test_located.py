@@ -196,6 +196,26 @@ def test_a_session_remembers_only_the_current_entries(project, monkeypatch):
     assert len(session.memory.located) == 1
 
 
+def test_an_edited_buffer_is_parsed_once_for_facts_and_fixes(project, monkeypatch):
+    from lambdalint.frontends.python import parse
+
+    session = Session(Settings(root=project, select=["LL101", "LL109"], cache=False))
+    target = project / "app.py"
+    session.check([target], {target: HANDLER}, SHOW)
+    parsed = []
+    real = parse._parse_module
+
+    def counted(text):
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(parse, "_parse_module", counted)
+    edited = HANDLER.replace("list_buckets", "list_buckets_once")  # a text no test parsed
+    result = session.check([target], {target: edited}, SHOW)
+    assert sorted(f.rule for f in result.findings if f.fix) == ["LL101", "LL109"]
+    assert parsed == [edited]
+
+
 def test_the_located_module_does_not_load_libcst():
     import subprocess
     import sys
