@@ -67,11 +67,31 @@ def slow_locate(self, path, text, refs, fixable, facts=None):
     return located
 
 
+# Layouts where offsets found without libcst's positions could go wrong.
+AWKWARD = {
+    "header-and-semicolons": "#!/usr/bin/env python\n# header\n\nimport os; import boto3  # c\n"
+    "TABLE = os.environ.get('T')\n\ndef handler(event, context):\n"
+    "    c = (boto3.client('s3', region_name=TABLE))\n    return c.list_buckets()\n",
+    "crlf-no-final-newline": "import boto3\r\nimport requests\r\n\r\ndef handler(event, context):\r\n"
+    "    requests.get('u',\r\n        stream=True)\r\n    return boto3.client('s3').list_buckets()",
+    "imports-in-try": "try:\n    import boto3\nexcept ImportError:\n    boto3 = None\n"
+    "    # trailing comment in the block\n\nimport requests\n\ndef handler(event, context):\n"
+    "    requests.post('u', json={}); s = boto3.client('sqs')\n    return s.send_message()\n",
+    "after-a-definition": "import boto3\n\n\ndef helper():\n    return 1\n    # in the body\n\n\n"
+    "def handler(event, context):\n    return boto3.client('s3', region_name=helper).list_buckets()\n",
+    "unicode": "import boto3\nimport requests\nNAME = 'é✓'\n\ndef handler(event, context):\n"
+    "    requests.get(f'{NAME}é', headers={'x': 'ü'})\n"
+    "    return boto3.client('s3').list_buckets()\n",
+}
+
+
 def _projects():
-    """Every example of the fixing rules' pages, and the test fixtures."""
+    """Every example of the fixing rules' pages, awkward layouts, and the test fixtures."""
     for rule_id in FIXING_RULES:
         for example in examples(pages_dir() / f"{rule_id}.md"):
             yield pytest.param(example.files, [rule_id], id=example.name)
+    for name, text in AWKWARD.items():
+        yield pytest.param({"app.py": text}, FIXING_RULES, id=name)
     for fixture in sorted(FIXTURES.iterdir()):
         yield pytest.param(fixture, None, id=f"fixture-{fixture.name}")
 
@@ -139,6 +159,20 @@ def project(tmp_path, monkeypatch):
 
 def _fixes(result):
     return {f.rule: f.fix.message if f.fix else None for f in result.findings}
+
+
+def test_a_hoisting_fix_needs_no_whole_module_positions_or_parents(project, monkeypatch):
+    from libcst.metadata import ParentNodeProvider, PositionProvider
+
+    real = MetadataWrapper.resolve
+
+    def resolve(self, provider):
+        assert provider not in (ParentNodeProvider, PositionProvider), provider.__name__
+        return real(self, provider)
+
+    monkeypatch.setattr(MetadataWrapper, "resolve", resolve)
+    result = run([Path(".")], Settings(root=project, select=["LL101"], cache=False), fixes=SHOW)
+    assert [f.fix.message for f in result.findings] == ["Create `s3_client` once at module scope"]
 
 
 def test_an_option_the_fix_reads_is_part_of_the_key(project):

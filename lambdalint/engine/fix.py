@@ -213,6 +213,9 @@ class FixSession:
                 continue
             node, ancestors = found
             tree.learn_ancestors(node, ancestors)
+            span = fast.get(finding.where) if fast is not None else None
+            if span is not None and not finding.where.argument:
+                tree.learn_offsets(node, span.line, span.column, span.end_line, span.end_column)
             rule = self.rules[finding.rule]
             try:
                 fix = rule.fix(finding, tree, node)

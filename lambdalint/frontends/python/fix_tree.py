@@ -30,6 +30,9 @@ class FixTree:
         # Parents learnt from partial walks, by node identity: libcst's ParentNodeProvider walks
         # the whole module, which costs more than parsing it; it is the fallback only.
         self._parents: dict[int, cst.CSTNode | None] = {}
+        # Offsets known without libcst's PositionProvider (which renders the whole module).
+        self._offsets: dict[int, tuple[int, int]] = {}
+        self._statement_ends: list[int] | None = None
 
     @property
     def newline(self) -> str:
@@ -37,8 +40,44 @@ class FixTree:
 
     def offsets(self, node: cst.CSTNode) -> tuple[int, int]:
         """Character offsets of the node's own code (no leading lines, no parentheses)."""
+        known = self._offsets.get(id(node))
+        if known is not None:
+            return known
         position = self._wrapper.resolve(PositionProvider)[node]
         return self._offset(position.start), self._offset(position.end)
+
+    def learn_offsets(self, node: cst.CSTNode, line: int, column: int, end_line: int, end: int):
+        """Record where a node is from another parser's 1-based line and column (CPython's):
+        taken only when the text there is the node's code, else positions are asked of libcst."""
+        if not (0 < line <= end_line <= len(self._line_starts)):
+            return
+        start = self._line_starts[line - 1] + column - 1
+        stop = self._line_starts[end_line - 1] + end - 1
+        if not 0 <= start <= stop <= len(self.source):
+            return
+        expected = self.module.code_for_node(_without_parentheses(node))
+        if _squeeze(self.source[start:stop]) == _squeeze(expected):
+            self._offsets[id(node)] = (start, stop)
+
+    def after_statement(self, statement: cst.CSTNode) -> int:
+        """The offset just after the line a top-level statement ends on. A simple statement's
+        lines are summed from the rendered code of the module's header and the statements up
+        to it (usually a few imports), not from positions of the whole module."""
+        body = self.module.body
+        if isinstance(statement, cst.SimpleStatementLine):
+            position = next((n for n, s in enumerate(body) if s is statement), None)
+            if position is not None:
+                return min(self._statement_end(position), len(self.source))
+        return self.line_end(self.offsets(statement)[1])
+
+    def _statement_end(self, position: int) -> int:
+        ends = self._statement_ends
+        if ends is None:
+            header = sum(len(self.module.code_for_node(line)) for line in self.module.header)
+            ends = self._statement_ends = [header]
+        while len(ends) <= position + 1:
+            ends.append(ends[-1] + len(self.module.code_for_node(self.module.body[len(ends) - 1])))
+        return ends[position + 1]
 
     def _offset(self, position) -> int:
         return self._line_starts[position.line - 1] + position.column

@@ -87,7 +87,7 @@ def hoist(tree: FixTree, call: cst.CSTNode, base_name: str) -> Hoisting | None:
     statement = module.body[position]
     separator = tree.newline if _is_import(statement) else ""
     text = f"{separator}{name} = {_expression(call, tree)}{tree.newline}"
-    insert = tree.insert(tree.line_end(tree.offsets(statement)[1]), text)
+    insert = tree.insert(tree.after_statement(statement), text)
     edit = Edit(replaced.path, replaced.start, replaced.end, name)
     return Hoisting(name, (insert, edit), False, environ_index, calls_only, in_try)
 
