@@ -257,3 +257,31 @@ def test_the_located_module_does_not_load_libcst():
     code = "import sys, lambdalint.engine.located; print('libcst' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+IMPORT_LAYOUTS = [
+    "import boto3\nfrom os import environ as env\n",
+    "import a.b.c\nimport a.b as ab\nfrom . import x\nfrom ..p.q import y as z\nfrom m import *\n",
+    "try:\n    import ujson as json\nexcept ImportError:\n    import json\nelse:\n    pass\n"
+    "finally:\n    import gc\n",
+    "if X:\n    import a\nelif Y:\n    import b\nelse:\n    import c\nif Z: import d; import e\n",
+    "for i in x:\n    import f\nelse:\n    import g\nwhile w:\n    import h\nwith c as k:\n"
+    "    import i\n",
+    "match v:\n    case 1:\n        import j\n    case _:\n        import k as kk\n",
+    "try:\n    pass\nexcept* E:\n    import l\n",
+    "def f():\n    import inner\nclass C:\n    import attribute\n"
+    "async def g():\n    import other\nimport late\nimport late as again\n",
+]
+
+
+@pytest.mark.parametrize("source", IMPORT_LAYOUTS)
+def test_module_level_imports_found_through_statements_equal_the_full_index(source):
+    import libcst as cst
+
+    from lambdalint.rules.code import hoist
+
+    def tree():
+        wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+        return FixTree("app.py", source, wrapper)
+
+    assert hoist._imports(tree()) == hoist._index(tree()).imports

@@ -162,7 +162,7 @@ def _qualified(node: cst.BaseExpression, tree: FixTree) -> str:
     if dotted is None:
         return ""
     head, _, rest = dotted.partition(".")
-    target = _index(tree).imports.get(head)
+    target = _imports(tree).get(head)
     if target is None:
         return dotted
     return target + ("." + rest if rest else "")
@@ -270,6 +270,52 @@ def _index(tree: FixTree) -> _Index:
         cached = _Index(collector.found, collector.imports, collector.names)
         tree.cache["hoist.index"] = cached
     return cached
+
+
+def _imports(tree: FixTree) -> dict[str, str]:
+    """The module-level imports alone (what `qualified_callee` needs, LL109's fix included):
+    found through the statements only, not every expression as the full index walks."""
+    cached = tree.cache.get("hoist.imports")
+    if cached is None:
+        index = tree.cache.get("hoist.index")
+        if index is not None:
+            cached = index.imports
+        else:
+            collector = _Bindings()
+            for statement in tree.module.body:
+                _module_level_imports(statement, collector)
+            cached = collector.imports
+        tree.cache["hoist.imports"] = cached
+    return cached
+
+
+def _module_level_imports(node: cst.CSTNode, collector: _Bindings) -> None:
+    """Imports in `node` that bind at module scope (in compound statements too, never in a
+    function or class), in the order the full index meets them."""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return
+    if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        for small in node.body:
+            if isinstance(small, cst.Import):
+                collector.visit_Import(small)
+            elif isinstance(small, cst.ImportFrom):
+                collector.visit_ImportFrom(small)
+        return
+    for child in node.children:
+        if isinstance(child, _BLOCKS()):
+            _module_level_imports(child, collector)
+
+
+def _BLOCKS() -> tuple[type, ...]:  # noqa: N802 - a constant, made once libcst is loaded
+    return (
+        cst.BaseStatement,
+        cst.BaseSuite,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.Else,
+        cst.Finally,
+        cst.MatchCase,
+    )
 
 
 class _Bindings:
