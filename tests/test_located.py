@@ -14,6 +14,7 @@ from libcst.metadata import MetadataWrapper
 from lambdalint.config import CONFIG_FILES, Settings, read_config
 from lambdalint.core.rule import all_rules
 from lambdalint.docs import examples, pages_dir
+from lambdalint.engine import fix as fix_engine
 from lambdalint.engine.cache import CACHE_DIR, CACHE_FILE
 from lambdalint.engine.fix import FixRequest, FixSession, Located, _well_formed
 from lambdalint.engine.run import run
@@ -285,3 +286,50 @@ def test_module_level_imports_found_through_statements_equal_the_full_index(sour
         return FixTree("app.py", source, wrapper)
 
     assert hoist._imports(tree()) == hoist._index(tree()).imports
+
+
+MANY = (
+    "import boto3\n"
+    + "".join(f"\n\ndef helper_{n}(item):\n    return str(item.get('k{n}'))\n" for n in range(60))
+    + "\n\ndef handler(event, context):\n    return boto3.client('s3').list_buckets()\n"
+)
+
+
+def _walked(monkeypatch) -> list[int]:
+    visited = [0]
+    real = fix_engine._NodeLocator.on_visit
+
+    def counted(self, node):
+        visited[0] += 1
+        return real(self, node)
+
+    monkeypatch.setattr(fix_engine._NodeLocator, "on_visit", counted)
+    return visited
+
+
+def test_only_the_statements_holding_fixable_findings_are_walked(project, monkeypatch):
+    (project / "app.py").write_text(MANY)
+    settings = Settings(root=project, select=["LL101"], cache=False)
+    slow = _walked(monkeypatch)
+    with monkeypatch.context() as whole:
+        whole.setattr(fix_engine, "kinds_per_statement", lambda text: None)
+        expected = _seen(run([Path(".")], settings, fixes=SHOW))
+    walked_all, slow[0] = slow[0], 0
+    assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected
+    assert expected[0][4] is not None and slow[0] * 20 < walked_all
+
+
+def test_a_statement_counted_otherwise_by_libcst_means_walking_everything(project, monkeypatch):
+    (project / "app.py").write_text(MANY)
+    settings = Settings(root=project, select=["LL101"], cache=False)
+    expected = _seen(run([Path(".")], settings, fixes=SHOW))
+    real = fix_engine.kinds_per_statement
+
+    def shifted(text):  # the handler's call counted in the statement before it
+        counts = real(text)
+        counts[-2] = {"Call": counts[-2]["Call"] + 1, "FunctionDef": counts[-2]["FunctionDef"]}
+        counts[-1] = {"Call": counts[-1]["Call"] - 1, "FunctionDef": counts[-1]["FunctionDef"]}
+        return counts
+
+    monkeypatch.setattr(fix_engine, "kinds_per_statement", shifted)
+    assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected

@@ -38,7 +38,7 @@ from lambdalint.frontends.python.parse import (
     parse_module,
     wanted_nodes,
 )
-from lambdalint.frontends.python.positions import locate_fast
+from lambdalint.frontends.python.positions import kinds_per_statement, locate_fast
 from lambdalint.sources import SourceFile, read_bytes, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
@@ -204,7 +204,7 @@ class FixSession:
             located.spans = {ref: span for ref in refs if (span := locator.span(ref)) is not None}
         else:
             locator = _NodeLocator((set(), set()), keep)
-            wrapper.module.visit(locator)  # no positions wanted: no metadata resolved
+            _find_kept(wrapper.module, text, locator)  # no positions wanted: no metadata
             located.spans = fast
         tree = FixTree(path, text, wrapper)
         for index, finding in fixable:
@@ -270,6 +270,38 @@ class FixSession:
 
     def changed(self) -> list[FileText]:
         return [state for state in self.files.values() if state.current != state.original]
+
+
+def _find_kept(module: cst.Module, text: str, locator: _NodeLocator) -> None:
+    """Walk only the top-level statements holding the nodes to fix: CPython's parser says how
+    many nodes of each kind every statement holds, libcst's walk of each visited statement must
+    count as many, else the whole module is walked."""
+    counts = kinds_per_statement(text)
+    sizes = [len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in module.body]
+    if counts is None or sum(sizes) != len(counts):
+        module.visit(locator)
+        return
+    kinds = {kind for kind, _ in locator.keep}
+    before = dict.fromkeys(kinds, 0)
+    for statement, size in zip(module.body, sizes, strict=True):
+        held, counts = counts[:size], counts[size:]
+        holds = {kind: sum(c[kind] for c in held) for kind in kinds}
+        if any(before[k] <= index < before[k] + holds[k] for k, index in locator.keep):
+            locator.counts = {kind: before[kind] - 1 for kind in kinds}
+            locator.stack = [module]
+            statement.visit(locator)
+            if any(locator.counts[k] != before[k] + holds[k] - 1 for k in kinds):
+                _restart(locator)
+                module.visit(locator)
+                return
+        for kind in kinds:
+            before[kind] += holds[kind]
+
+
+def _restart(locator: _NodeLocator) -> None:
+    locator.counts = {}
+    locator.stack = []
+    locator.nodes = {}
 
 
 def _first_edit(finding: Finding) -> tuple:
