@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
@@ -275,24 +276,66 @@ IMPORT_LAYOUTS = [
 ]
 
 
-@pytest.mark.parametrize("source", IMPORT_LAYOUTS)
-def test_module_level_imports_found_through_statements_equal_the_full_index(source):
-    import libcst as cst
-
-    from lambdalint.rules.code import hoist
-
-    def tree():
-        wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
-        return FixTree("app.py", source, wrapper)
-
-    assert hoist._imports(tree()) == hoist._index(tree()).imports
-
-
 MANY = (
     "import boto3\n"
     + "".join(f"\n\ndef helper_{n}(item):\n    return str(item.get('k{n}'))\n" for n in range(60))
     + "\n\ndef handler(event, context):\n    return boto3.client('s3').list_buckets()\n"
 )
+
+
+def _reference_index(module):
+    """The binding index as first written: libcst's `children`, in its order."""
+    from lambdalint.rules.code import hoist
+
+    collector = hoist._Bindings()
+
+    def walk(node):
+        kind = type(node).__name__
+        if (visit := getattr(collector, f"visit_{kind}", None)) is not None:
+            visit(node)
+        for child in node.children:
+            walk(child)
+        if (leave := getattr(collector, f"leave_{kind}", None)) is not None:
+            leave(node)
+
+    for position, statement in enumerate(module.body):
+        collector.index = position
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            collector.how = "def"
+        elif isinstance(statement, cst.SimpleStatementLine):
+            collector.how = "assign"
+        else:
+            collector.how = "conditional"
+        walk(statement)
+    return collector
+
+
+PACKAGE = Path(__file__).parent.parent / "lambdalint"
+INDEX_CORPUS = [
+    *IMPORT_LAYOUTS,
+    *AWKWARD.values(),
+    MANY,
+    *(p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.py")) if p.stem != "broken"),
+    *(
+        (PACKAGE / name).read_text(encoding="utf-8")
+        for name in ("rules/code/hoist.py", "engine/cache.py", "lsp.py", "model/policy.py")
+    ),
+]
+
+
+@pytest.mark.parametrize("source", INDEX_CORPUS, ids=range(len(INDEX_CORPUS)))
+def test_the_binding_index_equals_the_one_libcst_children_walk_made(source):
+    from lambdalint.rules.code import hoist
+
+    module = cst.parse_module(source)
+    tree = FixTree("app.py", source, MetadataWrapper(module, unsafe_skip_copy=True))
+    expected = _reference_index(module)
+    index = hoist._index(tree)
+    assert hoist._imports(tree) == expected.imports == index.imports
+    assert {k: sorted(v) for k, v in index.bindings.items()} == {
+        k: sorted(v) for k, v in expected.found.items()
+    }
+    assert index.names == expected.names
 
 
 def _walked(monkeypatch) -> list[int]:

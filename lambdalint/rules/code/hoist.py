@@ -11,6 +11,8 @@ repeat), and its arguments are literals, such names or environment reads.
 from __future__ import annotations
 
 import ast
+import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -267,7 +269,7 @@ def _index(tree: FixTree) -> _Index:
             else:
                 collector.how = "conditional"
             collector.walk(statement)
-        cached = _Index(collector.found, collector.imports, collector.names)
+        cached = _Index(collector.found, _imports(tree), collector.names)
         tree.cache["hoist.index"] = cached
     return cached
 
@@ -277,14 +279,10 @@ def _imports(tree: FixTree) -> dict[str, str]:
     found through the statements only, not every expression as the full index walks."""
     cached = tree.cache.get("hoist.imports")
     if cached is None:
-        index = tree.cache.get("hoist.index")
-        if index is not None:
-            cached = index.imports
-        else:
-            collector = _Bindings()
-            for statement in tree.module.body:
-                _module_level_imports(statement, collector)
-            cached = collector.imports
+        collector = _Bindings()
+        for statement in tree.module.body:
+            _module_level_imports(statement, collector)
+        cached = collector.imports
         tree.cache["hoist.imports"] = cached
     return cached
 
@@ -335,7 +333,7 @@ class _Bindings:
         visit = getattr(self, f"visit_{kind}", None)
         if visit is not None:
             visit(node)
-        for child in node.children:
+        for child in _children(node):
             self.walk(child)
         leave = getattr(self, f"leave_{kind}", None)
         if leave is not None:
@@ -455,6 +453,24 @@ class _Bindings:
     def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
         if node.rest is not None:
             self.bind(node.rest.value)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """A node's children read from its fields: libcst's `children` runs a visitor per node,
+    three times the cost of the whole index. The same nodes; the order may differ, which the
+    index does not depend on (its imports come from `_imports`, in statement order)."""
+    names = _FIELDS.get(type(node))
+    if names is None:
+        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            yield from (item for item in value if isinstance(item, cst.CSTNode))
 
 
 def _defined_after(names: set[str], index: _Index) -> int | None:
