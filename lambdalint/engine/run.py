@@ -94,6 +94,7 @@ def _run(
 ) -> RunResult:
     clock = Clock()
     plan = plan_run(settings, verbose)
+    plan.memory = memory
     with clock("discover"):
         found = discover_sources(paths, settings, _absolute(overlay))
     key = None
@@ -165,6 +166,7 @@ class Plan:
     template_rules: list[TemplateRule]
     project_rules: list[ProjectRule]
     verbose: bool = False
+    memory: ResultMemory | None = None  # a warm session's, across its runs
 
     @property
     def reads_code(self) -> bool:
@@ -293,7 +295,9 @@ def run_rules(linked: Linked, plan: Plan) -> list[Finding]:
     findings = [f for result in linked.results for f in result.findings]
     findings += linked.inline_errors
     findings += run_code_rules(linked.project, linked.functions, plan.code_rules, plan.verbose)
-    findings += run_template_rules(linked.results, plan.template_rules, plan.settings, plan.verbose)
+    findings += run_template_rules(
+        linked.results, plan.template_rules, plan.settings, plan.verbose, plan.memory
+    )
     findings += run_project_rules(
         linked.results,
         linked.project,
@@ -748,13 +752,51 @@ def run_project_rules(
 
 
 def run_template_rules(
-    results: list[FileResult], rules: list[TemplateRule], settings: Settings, verbose: bool
+    results: list[FileResult],
+    rules: list[TemplateRule],
+    settings: Settings,
+    verbose: bool,
+    memory: ResultMemory | None = None,
 ) -> list[Finding]:
+    """Template rules read the templates alone: a warm session whose templates are the very
+    objects of its last run (an edit of Python code) takes that run's findings."""
     if not rules or not any(result.template is not None for result in results):
         return []
     from lambdalint.engine.templates import check_templates
 
-    return check_templates(results, rules, settings, verbose)
+    if memory is None:
+        return check_templates(results, rules, settings, verbose)
+    inputs = TemplateInputs(
+        tuple(templates_of(results)),
+        (
+            settings.as_of or date.today(),
+            verbose,
+            tuple((rule.meta.id, rule.severity, repr(rule.options)) for rule in rules),
+        ),
+    )
+    remembered = memory.template_findings
+    if remembered is not None and remembered[0].same(inputs):
+        return list(remembered[1])
+    findings = check_templates(results, rules, settings, verbose)
+    if not any(finding.rule == "LL000" for finding in findings):  # tried again next time
+        memory.template_findings = (inputs, findings)
+    return findings
+
+
+@dataclass(frozen=True)
+class TemplateInputs:
+    """What template rules read: the template objects (the same objects, held here so no other
+    object can take their identity) and the settings they are checked with."""
+
+    templates: tuple[Template, ...]
+    settings: tuple
+
+    def same(self, other: TemplateInputs) -> bool:
+        return (
+            len(self.templates) == len(other.templates)
+            and all(a is b for a, b in zip(self.templates, other.templates, strict=True))
+            and self.settings == other.settings
+        )
 
 
 def internal_error(rule: Rule, path: str, exc: Exception, verbose: bool) -> Finding:
