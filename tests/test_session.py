@@ -100,3 +100,32 @@ def test_changed_rule_options_check_the_templates_again(project, monkeypatch):
     session.settings = Settings(root=project, cache=False, options={"LL202": {"max_seconds": 1}})
     session.check([target], None, SHOW)
     assert calls[0] == 2
+
+
+ACTIONS = [
+    "s3:GetObject",
+    "S3:getobject",
+    "s3:Get*",
+    "s3:*",
+    "*",
+    "dynamodb:GetItem",
+    "dynamodb:Get?tem",
+    "sqs:SendMessage",
+    "kms:Decrypt",
+    "ſ3:GetObject",  # non-ASCII: IGNORECASE matches it with `s3:`
+    "s3:GETOBJECT",
+    "logs:Create*Stream",
+]
+
+
+@pytest.mark.parametrize("start", range(0, len(ACTIONS), 3))
+def test_ll504_matching_by_lookup_equals_matching_every_pair(start):
+    from lambdalint.model.policy import action_matches
+    from lambdalint.rules.cross import ll504_unused_iam_permission as ll504
+
+    for size in range(len(ACTIONS)):
+        used = set(ACTIONS[start : start + size])
+        literal, others = ll504._split(used)
+        for pattern in ACTIONS:
+            expected = any(action_matches(pattern, a) or action_matches(a, pattern) for a in used)
+            assert ll504._matches_any(pattern, literal, others) == expected, (pattern, used)
