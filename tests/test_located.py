@@ -376,3 +376,25 @@ def test_a_statement_counted_otherwise_by_libcst_means_walking_everything(projec
 
     monkeypatch.setattr(fix_engine, "kinds_per_statement", shifted)
     assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected
+
+
+def test_a_remembered_entry_cannot_place_or_fix_another_file(project):
+    import json
+
+    settings = Settings(root=project, select=["LL101"])
+    expected = _seen(run([Path(".")], settings, fixes=SHOW))
+    db = sqlite3.connect(project / CACHE_DIR / CACHE_FILE)
+    (key, value), *_ = db.execute(
+        "SELECT key, value FROM entries WHERE value LIKE ?", ("%LocatedEntry%",)
+    ).fetchall()
+    for target in ("other.py", "app.py"):
+        crafted = value.replace('"path":"app.py"', f'"path":"{target}"')
+        if target == "app.py":  # this file, but edits past its end
+            crafted = json.loads(value)
+            edit = crafted["f"]["fixes"]["~t"][0]["~t"][1]["f"]["edits"]["~t"][0]["f"]
+            edit["start"] = edit["end"] = 10**6
+            crafted = json.dumps(crafted, separators=(",", ":"))
+        with db:
+            db.execute("UPDATE entries SET value = ? WHERE key = ?", (crafted, key))
+        assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected
+    db.close()

@@ -167,7 +167,7 @@ class FixSession:
             return self._locate(path, text, refs, fixable, facts)
         key = located_key(path, text, refs, [finding for _, finding in fixable], self.rules)
         entry = self.store.get(key)
-        if entry is not None:
+        if entry is not None and _fits(entry, path, text, refs, len(fixable)):
             fixes = {fixable[position][0]: fix for position, fix in entry.fixes}
             return Located(dict(entry.spans), fixes, [])
         located = self._locate(path, text, refs, fixable, facts)
@@ -270,6 +270,18 @@ class FixSession:
 
     def changed(self) -> list[FileText]:
         return [state for state in self.files.values() if state.current != state.original]
+
+
+def _fits(entry: LocatedEntry, path: str, text: str, refs: list[NodeRef], fixable: int) -> bool:
+    """A remembered entry is input (a repository can ship its cache): it may only place the
+    references asked about in this file and offer fixes that edit this text."""
+    asked = set(refs)
+    if any(ref not in asked or span.path != path for ref, span in entry.spans):
+        return False
+    return all(
+        0 <= position < fixable and _well_formed(fix, path, len(text))
+        for position, fix in entry.fixes
+    )
 
 
 def _find_kept(module: cst.Module, text: str, locator: _NodeLocator) -> None:
