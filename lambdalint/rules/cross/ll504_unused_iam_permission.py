@@ -49,8 +49,9 @@ class UnusedIamPermission(ProjectRule):
             used.update(*(platform_actions(linked.function) for linked in users))
             # One finding a statement as written: a SAM policy template's statements share it.
             by_statement: dict[object, tuple[Grant, list[str]]] = {}
+            split = _split(used)
             for grant in granted.allows():
-                unused = _unused(grant, used)
+                unused = _unused(grant, split)
                 if unused and grant.statement is not None:
                     key = grant.statement.span or id(grant.statement)
                     entry = by_statement.setdefault(key, (grant, []))
@@ -114,10 +115,11 @@ def _has_layers(function: Function) -> bool:
     return not layers.is_missing and not (layers.is_known and layers.alternatives == ([],))
 
 
-def _unused(grant: Grant, used: set[str]) -> list[str]:
+def _unused(grant: Grant, used: tuple[set[str], list[str]]) -> list[str]:
+    """The grant's actions no used action matches (`used` as `_split` made it)."""
     if grant.not_action:
         return []  # LL301's: NotAction grants everything else
-    literal, others = _split(used)
+    literal, others = used
     return [
         pattern
         for pattern in grant.actions
