@@ -398,3 +398,15 @@ def test_a_remembered_entry_cannot_place_or_fix_another_file(project):
             db.execute("UPDATE entries SET value = ? WHERE key = ?", (crafted, key))
         assert _seen(run([Path(".")], settings, fixes=SHOW)) == expected
     db.close()
+
+
+@pytest.mark.parametrize("source", INDEX_CORPUS, ids=range(len(INDEX_CORPUS)))
+def test_children_read_from_fields_are_libcsts_children(source):
+    from lambdalint.frontends.python.fix_tree import children
+
+    pending = [cst.parse_module(source)]
+    while pending:
+        node = pending.pop()
+        expected = node.children
+        assert sorted(map(id, children(node))) == sorted(map(id, expected)), type(node).__name__
+        pending.extend(expected)

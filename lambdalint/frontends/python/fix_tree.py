@@ -7,7 +7,9 @@ It lives beside the Python frontend so rules need not import the engine to type 
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
@@ -94,10 +96,16 @@ class FixTree:
         for parent, child in zip(chain, chain[1:], strict=False):
             self._parents[id(child)] = parent
 
-    def learn_parents(self, root: cst.CSTNode) -> None:
+    def learn_parents(self, root: cst.CSTNode) -> list[cst.CSTNode]:
         """Record the parents of every node under `root` (whose own parent is known or not
-        needed): one walk of that subtree instead of the whole module."""
-        root.visit(_ParentWalk(self._parents))
+        needed): one walk of that subtree instead of the whole module. The nodes walked, `root`
+        first, in no particular order."""
+        walked = [root]
+        for node in walked:  # grows as it goes: every node once
+            for child in children(node):
+                self._parents[id(child)] = node
+                walked.append(child)
+        return walked
 
     def ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         """Parents from the nearest to the module."""
@@ -147,19 +155,21 @@ class FixTree:
 _UNKNOWN = object()
 
 
-class _ParentWalk(cst.CSTVisitor):
-    def __init__(self, parents: dict[int, cst.CSTNode | None]):
-        self.parents = parents
-        self.stack: list[cst.CSTNode] = []
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.stack:
-            self.parents[id(node)] = self.stack[-1]
-        self.stack.append(node)
-        return True
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.stack.pop()
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """A node's children read from its fields: the nodes libcst's `children` gives, in field
+    order rather than source order, without running a visitor per node (three times faster)."""
+    names = _FIELDS.get(type(node))
+    if names is None:
+        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            yield from (item for item in value if isinstance(item, cst.CSTNode))
 
 
 def _squeeze(code: str) -> str:

@@ -11,8 +11,6 @@ repeat), and its arguments are literals, such names or environment reads.
 from __future__ import annotations
 
 import ast
-import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -321,6 +319,10 @@ class _Bindings:
     scope), with the identifiers seen on the way. Dispatches like a libcst visitor."""
 
     def __init__(self) -> None:
+        # Loaded with libcst, when a fix is built; source order does not matter to the index.
+        from lambdalint.frontends.python.fix_tree import children
+
+        self.children = children
         self.index = -1
         self.how = ""
         self.depth = 0
@@ -333,7 +335,7 @@ class _Bindings:
         visit = getattr(self, f"visit_{kind}", None)
         if visit is not None:
             visit(node)
-        for child in _children(node):
+        for child in self.children(node):
             self.walk(child)
         leave = getattr(self, f"leave_{kind}", None)
         if leave is not None:
@@ -453,24 +455,6 @@ class _Bindings:
     def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
         if node.rest is not None:
             self.bind(node.rest.value)
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """A node's children read from its fields: libcst's `children` runs a visitor per node,
-    three times the cost of the whole index. The same nodes; the order may differ, which the
-    index does not depend on (its imports come from `_imports`, in statement order)."""
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            yield from (item for item in value if isinstance(item, cst.CSTNode))
 
 
 def _defined_after(names: set[str], index: _Index) -> int | None:
@@ -605,16 +589,11 @@ def _calls_only(call: cst.Call, ancestors: list[cst.CSTNode], tree: FixTree) -> 
         return False
     target = parent.targets[0].target
     function = next(node for node in ancestors if isinstance(node, cst.FunctionDef))
-    uses: list[cst.Name] = []
-
-    class Find(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            if node.value == target.value and node is not target:
-                uses.append(node)
-
-    function.body.visit(Find())
-    if uses:
-        tree.learn_parents(function.body)
+    uses = [
+        node
+        for node in tree.learn_parents(function.body)
+        if isinstance(node, cst.Name) and node.value == target.value and node is not target
+    ]
     for use in uses:
         attribute = tree.parent(use)
         if not (isinstance(attribute, cst.Attribute) and attribute.value is use):
