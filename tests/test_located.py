@@ -15,9 +15,10 @@ from libcst.metadata import MetadataWrapper
 from lambdalint.config import CONFIG_FILES, Settings, read_config
 from lambdalint.core.rule import all_rules
 from lambdalint.docs import examples, pages_dir
-from lambdalint.engine import fix as fix_engine
+from lambdalint.engine import fix_locate as fix_engine
 from lambdalint.engine.cache import CACHE_DIR, CACHE_FILE
-from lambdalint.engine.fix import FixRequest, FixSession, Located, _well_formed
+from lambdalint.engine.fix import FixRequest, FixSession, _well_formed
+from lambdalint.engine.located import Located
 from lambdalint.engine.run import run
 from lambdalint.engine.session import Session
 from lambdalint.frontends.python.fix_tree import FixTree
@@ -250,6 +251,34 @@ def test_an_edited_buffer_is_parsed_once_for_facts_and_fixes(project, monkeypatc
     result = session.check([target], {target: edited}, SHOW)
     assert sorted(f.rule for f in result.findings if f.fix) == ["LL101", "LL109"]
     assert parsed == [edited]
+
+
+def test_a_run_whose_placed_findings_are_all_remembered_never_imports_the_parser(tmp_path):
+    """Files touched (so the whole-run result no longer applies) but unchanged: their results
+    and what placing their findings produced are read back, libcst is not even imported."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    app = tmp_path / "app.py"
+    app.write_text(HANDLER)
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('libcst loaded:', 'libcst' in sys.modules))\n"
+        "from lambdalint.cli import main; main(['check', '--exit-zero', '--isolated', '.'])"
+    )
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        runs.append(done.stdout)
+        stat = app.stat()
+        os.utime(app, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert "[*]" in runs[0] or "hidden fix" in runs[0]
+    assert "libcst loaded: True" in runs[0]
+    assert runs[1] == runs[0].replace("libcst loaded: True", "libcst loaded: False")
 
 
 def test_the_located_module_does_not_load_libcst():

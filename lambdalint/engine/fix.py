@@ -21,62 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
-
 from lambdalint.core.files import TooLarge, leaves, read_regular
 from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.fix_request import FixedRunResult, FixRequest
-from lambdalint.engine.located import LocatedEntry, LocatedStore, located_key
+from lambdalint.engine.located import Located, LocatedEntry, LocatedStore, located_key
 from lambdalint.frontends.python.facts import ModuleFacts
-from lambdalint.frontends.python.fix_tree import FixTree
-from lambdalint.frontends.python.parse import (
-    NodeLocator,
-    PythonSyntaxError,
-    parse_module,
-    wanted_nodes,
-)
-from lambdalint.frontends.python.positions import kinds_per_statement, locate_fast
 from lambdalint.sources import SourceFile, read_bytes, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
-
-
-class _NodeLocator(NodeLocator):
-    """The engine's locator, also keeping the nodes that fix builders need with the ancestors
-    the walk passed through (so builders need no whole-module parent table)."""
-
-    def __init__(
-        self,
-        wanted: tuple[set[tuple[str, int]], set[tuple[int, str]]],
-        keep: set[tuple[str, int]],
-    ):
-        super().__init__(*wanted)
-        self.kinds |= {kind for kind, _ in keep}
-        self.keep = keep
-        self.nodes: dict[tuple[str, int], tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
-        self.stack: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        result = super().on_visit(node)
-        key = (type(node).__name__, self.counts.get(type(node).__name__, -1))
-        if key in self.keep:
-            self.nodes[key] = (node, list(self.stack))
-        self.stack.append(node)
-        return result
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.stack.pop()
-        super().on_leave(original_node)
-
-
-@dataclass
-class Located:
-    spans: dict[NodeRef, Span]
-    fixes: dict[int, Fix]  # by the finding's index in the list handed to `locate`
-    failures: list[tuple[Rule, Exception]]
 
 
 # -- the texts a fixing run works on -------------------------------------------------------
@@ -103,6 +57,8 @@ def decode(source: SourceFile, data: bytes) -> tuple[str, str] | None:
 
 def parse_check(text: str) -> bool:
     """Whether fixed text still parses (with the parser the analysis uses)."""
+    from lambdalint.frontends.python.parse import PythonSyntaxError, parse_module
+
     try:
         parse_module(text)
     except PythonSyntaxError:
@@ -188,43 +144,10 @@ class FixSession:
         fixable: list[tuple[int, Finding]],
         facts: ModuleFacts | None,
     ) -> Located:
-        """One parse: spans from CPython's parser when the facts confirm them (as without
-        fixes), libcst's positions computed only if a fix builder asks for offsets; ancestors
-        of the nodes to fix from the same walk."""
-        located = Located({}, {}, [])
-        try:
-            wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
-        except PythonSyntaxError:
-            return located
-        keep = {(f.where.kind, f.where.index) for _, f in fixable}
-        fast = locate_fast(text, refs, facts)
-        if fast is None:
-            locator = _NodeLocator(wanted_nodes(refs), keep)
-            wrapper.visit(locator)
-            located.spans = {ref: span for ref in refs if (span := locator.span(ref)) is not None}
-        else:
-            locator = _NodeLocator((set(), set()), keep)
-            _find_kept(wrapper.module, text, locator)  # no positions wanted: no metadata
-            located.spans = fast
-        tree = FixTree(path, text, wrapper)
-        for index, finding in fixable:
-            found = locator.nodes.get((finding.where.kind, finding.where.index))
-            if found is None:
-                continue
-            node, ancestors = found
-            tree.learn_ancestors(node, ancestors)
-            span = fast.get(finding.where) if fast is not None else None
-            if span is not None and not finding.where.argument:
-                tree.learn_offsets(node, span.line, span.column, span.end_line, span.end_column)
-            rule = self.rules[finding.rule]
-            try:
-                fix = rule.fix(finding, tree, node)
-            except Exception as exc:  # noqa: BLE001 - a broken fix builder is that rule's LL000
-                located.failures.append((rule, exc))
-                continue
-            if fix is not None and _well_formed(fix, path, len(text)):
-                located.fixes[index] = fix
-        return located
+        # libcst is loaded only here: a run whose every file is remembered never needs it.
+        from lambdalint.engine.fix_locate import locate_nodes
+
+        return locate_nodes(path, text, refs, fixable, facts, self.rules)
 
     # -- rounds ------------------------------------------------------------------------------
 
@@ -282,38 +205,6 @@ def _fits(entry: LocatedEntry, path: str, text: str, refs: list[NodeRef], fixabl
         0 <= position < fixable and _well_formed(fix, path, len(text))
         for position, fix in entry.fixes
     )
-
-
-def _find_kept(module: cst.Module, text: str, locator: _NodeLocator) -> None:
-    """Walk only the top-level statements holding the nodes to fix: CPython's parser says how
-    many nodes of each kind every statement holds, libcst's walk of each visited statement must
-    count as many, else the whole module is walked."""
-    counts = kinds_per_statement(text)
-    sizes = [len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in module.body]
-    if counts is None or sum(sizes) != len(counts):
-        module.visit(locator)
-        return
-    kinds = {kind for kind, _ in locator.keep}
-    before = dict.fromkeys(kinds, 0)
-    for statement, size in zip(module.body, sizes, strict=True):
-        held, counts = counts[:size], counts[size:]
-        holds = {kind: sum(c[kind] for c in held) for kind in kinds}
-        if any(before[k] <= index < before[k] + holds[k] for k, index in locator.keep):
-            locator.counts = {kind: before[kind] - 1 for kind in kinds}
-            locator.stack = [module]
-            statement.visit(locator)
-            if any(locator.counts[k] != before[k] + holds[k] - 1 for k in kinds):
-                _restart(locator)
-                module.visit(locator)
-                return
-        for kind in kinds:
-            before[kind] += holds[kind]
-
-
-def _restart(locator: _NodeLocator) -> None:
-    locator.counts = {}
-    locator.stack = []
-    locator.nodes = {}
 
 
 def _first_edit(finding: Finding) -> tuple:

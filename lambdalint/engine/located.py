@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from lambdalint.engine.cache import Cache
 
 
+@dataclass
+class Located:
+    """What placing one file produced in this run (engine/fix_locate.py)."""
+
+    spans: dict[NodeRef, Span]
+    fixes: dict[int, Fix]  # by the finding's index in the list handed to `locate`
+    failures: list[tuple[Rule, Exception]]
+
+
 @dataclass(frozen=True)
 class LocatedEntry:
     spans: tuple[tuple[NodeRef, Span], ...]
