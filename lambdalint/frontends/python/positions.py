@@ -11,6 +11,9 @@ import re
 from lambdalint.core.span import NodeRef, Span
 
 FAST_KINDS = frozenset({"Call", "FunctionDef"})
+# CPython numbers lines at these only: `str.splitlines` also breaks at form feeds, U+2028 and
+# others that may sit in a comment or string, and would shift every later line.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def locate_fast(text: str, refs: list[NodeRef], facts) -> dict[NodeRef, Span] | None:
@@ -34,7 +37,7 @@ def locate_fast(text: str, refs: list[NodeRef], facts) -> dict[NodeRef, Span] | 
     functions.sort(key=order)
     if len(calls) != len(facts.calls):
         return None
-    lines = text.splitlines()
+    lines = LINE_BREAK.split(text)
     names = {f.index: f.qualname.rpartition(".")[2] for f in facts.functions.values()}
     spans: dict[NodeRef, Span] = {}
     for ref in refs:
