@@ -409,6 +409,7 @@ def test_case8_gitignore_matching_is_linear(project):
 # 13. the cache is input.
 CACHE = ".lambdalint_cache/cache.sqlite3"
 FILE_RESULT = '{"~d":"lambdalint.engine.work:FileResult"'
+LOCATED = '{"~d":"lambdalint.engine.located:LocatedEntry"'  # placed findings, not results
 
 
 class Entry:
@@ -431,7 +432,9 @@ def cache_entries(database: Path, per_file: bool = True) -> list[Entry]:
     with closing(sqlite3.connect(database)) as db:
         rows = db.execute("SELECT key, value FROM entries ORDER BY key").fetchall()
     return [
-        Entry(database, key) for key, value in rows if value.startswith(FILE_RESULT) == per_file
+        Entry(database, key)
+        for key, value in rows
+        if value.startswith(FILE_RESULT) == per_file and not value.startswith(LOCATED)
     ]
 
 

@@ -33,6 +33,15 @@ def test_fast_positions_equal_libcst_positions():
     assert fast == locate(SOURCE, refs)
 
 
+@pytest.mark.parametrize("odd", ["\x0c", "\x1c", "\x85", "\u2028"])
+def test_fast_positions_count_lines_as_cpython_does(odd):
+    source = f"import boto3  # a{odd}b\nx = 'c{odd}d'\n\ndef handler(event, context):\n"
+    source += "    return boto3.client('s3')\n"
+    facts = extract_facts(source, "app.py", "app")
+    refs = [NodeRef("app.py", "Call", 0), NodeRef("app.py", "FunctionDef", 0)]
+    assert locate_fast(source, refs, facts) == locate(source, refs)
+
+
 def test_fast_path_declines_other_kinds_and_mismatches():
     facts = extract_facts(SOURCE, "app.py", "app")
     assert locate_fast(SOURCE, [NodeRef("app.py", "Return", 0)], facts) is None

@@ -275,6 +275,7 @@ def test_a_remembered_run_with_fix_marks_never_imports_the_parser(tmp_path):
     import subprocess
     import sys
 
+    (tmp_path / ".git").mkdir()  # a project of its own: no other test's cache entries
     (tmp_path / "app.py").write_text(
         "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
     )

@@ -286,6 +286,7 @@ CACHED_MODULES = (
     "lambdalint.sources",
     "lambdalint.engine.work",
     "lambdalint.engine.fix_request",  # a whole run's result, fixes shown
+    "lambdalint.engine.located",
     "lambdalint.frontends.python.facts",
 )
 STRUCTURE_PACKAGE = "lambdalint.frontends.python.structure_facts"

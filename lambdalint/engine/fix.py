@@ -21,51 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
-
 from lambdalint.core.files import TooLarge, leaves, read_regular
 from lambdalint.core.finding import Edit, Finding, Fix, RunResult, Skipped
 from lambdalint.core.rule import Rule
 from lambdalint.core.span import NodeRef, Span
 from lambdalint.engine.fix_request import FixedRunResult, FixRequest
-from lambdalint.frontends.python.fix_tree import FixTree
-from lambdalint.frontends.python.parse import (
-    NodeLocator,
-    PythonSyntaxError,
-    parse_module,
-    wanted_nodes,
-)
+from lambdalint.engine.located import Located, LocatedEntry, LocatedStore, located_key
+from lambdalint.frontends.python.facts import ModuleFacts
 from lambdalint.sources import SourceFile, read_bytes, source_encoding
 
 MAX_ROUNDS = 5  # each round re-lints the changed files; fixes that wait on others get this many
-
-
-class _NodeLocator(NodeLocator):
-    """The engine's locator, also keeping the nodes that fix builders need."""
-
-    def __init__(
-        self,
-        wanted: tuple[set[tuple[str, int]], set[tuple[int, str]]],
-        keep: set[tuple[str, int]],
-    ):
-        super().__init__(*wanted)
-        self.keep = keep
-        self.nodes: dict[tuple[str, int], cst.CSTNode] = {}
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        result = super().on_visit(node)
-        key = (type(node).__name__, self.counts.get(type(node).__name__, -1))
-        if key in self.keep:
-            self.nodes[key] = node
-        return result
-
-
-@dataclass
-class Located:
-    spans: dict[NodeRef, Span]
-    fixes: dict[int, Fix]  # by the finding's index in the list handed to `locate`
-    failures: list[tuple[Rule, Exception]]
 
 
 # -- the texts a fixing run works on -------------------------------------------------------
@@ -92,6 +57,8 @@ def decode(source: SourceFile, data: bytes) -> tuple[str, str] | None:
 
 def parse_check(text: str) -> bool:
     """Whether fixed text still parses (with the parser the analysis uses)."""
+    from lambdalint.frontends.python.parse import PythonSyntaxError, parse_module
+
     try:
         parse_module(text)
     except PythonSyntaxError:
@@ -107,8 +74,11 @@ def finding_key(finding: Finding) -> tuple[str, str, str, str]:
 class FixSession:
     """One run's fixing state: the texts being fixed and which fixes were given up on."""
 
-    def __init__(self, request: FixRequest, rules: dict[str, Rule]):
+    def __init__(
+        self, request: FixRequest, rules: dict[str, Rule], store: LocatedStore | None = None
+    ):
         self.request = request
+        self.store = store  # what earlier runs located, by content
         self.rules = {rule_id: rule for rule_id, rule in rules.items() if hasattr(rule, "fix")}
         self.files: dict[str, FileText] = {}
         self.rejected: set[tuple[str, str, str, str]] = set()
@@ -140,35 +110,44 @@ class FixSession:
         return finding.rule in self.rules and isinstance(finding.where, NodeRef)
 
     def locate(
-        self, path: str, text: str, refs: list[NodeRef], fixable: list[tuple[int, Finding]]
+        self,
+        path: str,
+        text: str,
+        refs: list[NodeRef],
+        fixable: list[tuple[int, Finding]],
+        facts: ModuleFacts | None = None,
     ) -> Located:
-        """Spans for the file's node references, and the fixes its rules offer, in one parse."""
-        located = Located({}, {}, [])
-        keep = {(f.where.kind, f.where.index) for _, f in fixable}
-        locator = _NodeLocator(wanted_nodes(refs), keep)
-        try:
-            wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
-        except PythonSyntaxError:
-            return located
-        wrapper.visit(locator)
-        for ref in refs:
-            span = locator.span(ref)
-            if span is not None:
-                located.spans[ref] = span
-        tree = FixTree(path, text, wrapper)
-        for index, finding in fixable:
-            node = locator.nodes.get((finding.where.kind, finding.where.index))
-            if node is None:
-                continue
-            rule = self.rules[finding.rule]
-            try:
-                fix = rule.fix(finding, tree, node)
-            except Exception as exc:  # noqa: BLE001 - a broken fix builder is that rule's LL000
-                located.failures.append((rule, exc))
-                continue
-            if fix is not None and _well_formed(fix, path, len(text)):
-                located.fixes[index] = fix
+        """Spans for the file's node references, and the fixes its rules offer: remembered, or
+        found in one parse."""
+        if self.store is None:
+            return self._locate(path, text, refs, fixable, facts)
+        key = located_key(path, text, refs, [finding for _, finding in fixable], self.rules)
+        entry = self.store.get(key)
+        if entry is not None and _fits(entry, path, text, refs, len(fixable)):
+            fixes = {fixable[position][0]: fix for position, fix in entry.fixes}
+            return Located(dict(entry.spans), fixes, [])
+        located = self._locate(path, text, refs, fixable, facts)
+        if not located.failures:  # a builder that failed is reported again next time
+            fixes = tuple(
+                (position, located.fixes[index])
+                for position, (index, _) in enumerate(fixable)
+                if index in located.fixes
+            )
+            self.store.put(key, LocatedEntry(tuple(located.spans.items()), fixes))
         return located
+
+    def _locate(
+        self,
+        path: str,
+        text: str,
+        refs: list[NodeRef],
+        fixable: list[tuple[int, Finding]],
+        facts: ModuleFacts | None,
+    ) -> Located:
+        # libcst is loaded only here: a run whose every file is remembered never needs it.
+        from lambdalint.engine.fix_locate import locate_nodes
+
+        return locate_nodes(path, text, refs, fixable, facts, self.rules)
 
     # -- rounds ------------------------------------------------------------------------------
 
@@ -214,6 +193,18 @@ class FixSession:
 
     def changed(self) -> list[FileText]:
         return [state for state in self.files.values() if state.current != state.original]
+
+
+def _fits(entry: LocatedEntry, path: str, text: str, refs: list[NodeRef], fixable: int) -> bool:
+    """A remembered entry is input (a repository can ship its cache): it may only place the
+    references asked about in this file and offer fixes that edit this text."""
+    asked = set(refs)
+    if any(ref not in asked or span.path != path for ref, span in entry.spans):
+        return False
+    return all(
+        0 <= position < fixable and _well_formed(fix, path, len(text))
+        for position, fix in entry.fixes
+    )
 
 
 def _first_edit(finding: Finding) -> tuple:

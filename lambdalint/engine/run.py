@@ -94,6 +94,7 @@ def _run(
 ) -> RunResult:
     clock = Clock()
     plan = plan_run(settings, verbose)
+    plan.memory = memory
     with clock("discover"):
         found = discover_sources(paths, settings, _absolute(overlay))
     key = None
@@ -111,7 +112,7 @@ def _run(
         results = analyse(found.sources, plan, progress, memory)
     with clock("link"):
         linked = link(results, plan)
-    session = _fix_session(fixes, plan)
+    session = _fix_session(fixes, plan, found.sources, memory)
     with clock("rules"):
         findings = check(linked, plan, found.reported, session)
     result = summarise(found, results, findings, settings)
@@ -120,6 +121,8 @@ def _run(
             result = fix(session, results, result, plan, found.reported)
     result.rules = tuple(sorted(plan.enabled))
     result.notes = sorted(set(linked.notes))  # from the first pass: fixes re-run the rules
+    if session is not None and session.store is not None:
+        session.store.forget_unused()
     if key is not None:
         whole_run.remember(home, paths, key, result)
     return conclude(result, baseline, clock)
@@ -163,6 +166,7 @@ class Plan:
     template_rules: list[TemplateRule]
     project_rules: list[ProjectRule]
     verbose: bool = False
+    memory: ResultMemory | None = None  # a warm session's, across its runs
 
     @property
     def reads_code(self) -> bool:
@@ -291,7 +295,9 @@ def run_rules(linked: Linked, plan: Plan) -> list[Finding]:
     findings = [f for result in linked.results for f in result.findings]
     findings += linked.inline_errors
     findings += run_code_rules(linked.project, linked.functions, plan.code_rules, plan.verbose)
-    findings += run_template_rules(linked.results, plan.template_rules, plan.settings, plan.verbose)
+    findings += run_template_rules(
+        linked.results, plan.template_rules, plan.settings, plan.verbose, plan.memory
+    )
     findings += run_project_rules(
         linked.results,
         linked.project,
@@ -450,12 +456,25 @@ def summarise(
     )
 
 
-def _fix_session(fixes: FixRequest | None, plan: Plan) -> FixSession | None:
+def _fix_session(
+    fixes: FixRequest | None,
+    plan: Plan,
+    sources: list[SourceFile],
+    memory: ResultMemory | None,
+) -> FixSession | None:
+    """The run's fixing state, remembering what locating found in the project's cache (and a
+    warm session's memory), so unchanged files with findings are not parsed again."""
     if fixes is None:
         return None
+    from lambdalint.engine.cache import Cache
     from lambdalint.engine.fix import FixSession
+    from lambdalint.engine.located import LocatedStore
 
-    return FixSession(fixes, {rule.meta.id: rule for rule in plan.code_rules})
+    settings = plan.settings
+    cache = Cache(Path(cache_home(sources, settings))) if settings.cache else None
+    located = memory.located if memory is not None else None
+    store = LocatedStore(cache, located) if cache is not None or located is not None else None
+    return FixSession(fixes, {rule.meta.id: rule for rule in plan.code_rules}, store)
 
 
 def fix(
@@ -733,13 +752,51 @@ def run_project_rules(
 
 
 def run_template_rules(
-    results: list[FileResult], rules: list[TemplateRule], settings: Settings, verbose: bool
+    results: list[FileResult],
+    rules: list[TemplateRule],
+    settings: Settings,
+    verbose: bool,
+    memory: ResultMemory | None = None,
 ) -> list[Finding]:
+    """Template rules read the templates alone: a warm session whose templates are the very
+    objects of its last run (an edit of Python code) takes that run's findings."""
     if not rules or not any(result.template is not None for result in results):
         return []
     from lambdalint.engine.templates import check_templates
 
-    return check_templates(results, rules, settings, verbose)
+    if memory is None:
+        return check_templates(results, rules, settings, verbose)
+    inputs = TemplateInputs(
+        tuple(templates_of(results)),
+        (
+            settings.as_of or date.today(),
+            verbose,
+            tuple((rule.meta.id, rule.severity, repr(rule.options)) for rule in rules),
+        ),
+    )
+    remembered = memory.template_findings
+    if remembered is not None and remembered[0].same(inputs):
+        return list(remembered[1])
+    findings = check_templates(results, rules, settings, verbose)
+    if not any(finding.rule == "LL000" for finding in findings):  # tried again next time
+        memory.template_findings = (inputs, findings)
+    return findings
+
+
+@dataclass(frozen=True)
+class TemplateInputs:
+    """What template rules read: the template objects (the same objects, held here so no other
+    object can take their identity) and the settings they are checked with."""
+
+    templates: tuple[Template, ...]
+    settings: tuple
+
+    def same(self, other: TemplateInputs) -> bool:
+        return (
+            len(self.templates) == len(other.templates)
+            and all(a is b for a, b in zip(self.templates, other.templates, strict=True))
+            and self.settings == other.settings
+        )
 
 
 def internal_error(rule: Rule, path: str, exc: Exception, verbose: bool) -> Finding:
@@ -802,7 +859,7 @@ def resolve_positions(
             located = locate_fast(text, refs, facts.get(path))
             spans.update(located if located is not None else locate(text, refs))
             return
-        located = session.locate(path, text, refs, fixable)
+        located = session.locate(path, text, refs, fixable, facts.get(path))
         spans.update(located.spans)
         fixes.update(located.fixes)
         failures.extend(internal_error(rule, path, exc, verbose) for rule, exc in located.failures)
@@ -812,6 +869,8 @@ def resolve_positions(
             positions_of(path, refs)
         except Exception as exc:  # noqa: BLE001 - the file's findings stay, at line 1
             failures.append(step_failed(path, "positions", exc, verbose))
+    if session is not None and session.store is not None:
+        session.store.flush()
 
     def span_of(where):
         return spans.get(where, Span.point(where.path, 1)) if isinstance(where, NodeRef) else where

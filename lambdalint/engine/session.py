@@ -16,7 +16,10 @@ from lambdalint.frontends.registry import frontend_of_kind
 from lambdalint.sources import SourceFile, read_bytes
 
 if TYPE_CHECKING:
+    from lambdalint.core.finding import Finding
     from lambdalint.engine.fix_request import FixRequest
+    from lambdalint.engine.located import LocatedEntry
+    from lambdalint.engine.run import TemplateInputs
     from lambdalint.engine.work import FileResult
 
 # What a per-file result depends on: where the file is, how it is read, and its bytes.
@@ -29,6 +32,10 @@ class ResultMemory:
 
     def __init__(self) -> None:
         self.results: dict[ResultKey, FileResult] = {}
+        # What placing findings produced (spans, fixes), by engine/located.py's key.
+        self.located: dict[str, LocatedEntry] = {}
+        # The template rules' findings with what they read (engine/run.py run_template_rules).
+        self.template_findings: tuple[TemplateInputs, list[Finding]] | None = None
 
     def recall(
         self, sources: list[SourceFile], max_size: int, parse_python: bool

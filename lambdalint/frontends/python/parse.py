@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import libcst as cst
@@ -23,8 +24,26 @@ class PythonSyntaxError(Exception):
         self.column = column
 
 
+# The trees of the last texts parsed: placing a file's findings right after its facts were
+# extracted in the same process (an editor's edited buffer, a small run) reuses the facts pass's
+# tree instead of parsing again. libcst trees are immutable, so sharing one is safe.
+RECENT_TREES = 4
+_recent: OrderedDict[str, cst.Module] = OrderedDict()
+
+
 def parse_module(text: str) -> cst.Module:
     """libcst's tree of `text`, once CPython has compiled it and its size is within bounds."""
+    tree = _recent.get(text)
+    if tree is not None:
+        return tree
+    tree = _parse_module(text)
+    _recent[text] = tree
+    while len(_recent) > RECENT_TREES:
+        _recent.popitem(last=False)
+    return tree
+
+
+def _parse_module(text: str) -> cst.Module:
     try:
         check_python(text)
     except CompileRefused as exc:

@@ -5,11 +5,15 @@ libcst is the fallback."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from lambdalint.core.span import NodeRef, Span
 
 FAST_KINDS = frozenset({"Call", "FunctionDef"})
+# CPython numbers lines at these only: `str.splitlines` also breaks at form feeds, U+2028 and
+# others that may sit in a comment or string, and would shift every later line.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def locate_fast(text: str, refs: list[NodeRef], facts) -> dict[NodeRef, Span] | None:
@@ -19,9 +23,8 @@ def locate_fast(text: str, refs: list[NodeRef], facts) -> dict[NodeRef, Span] | 
     (same number of calls, same callee, same function name) and None means "ask libcst"."""
     if facts is None or any(ref.kind not in FAST_KINDS for ref in refs):
         return None
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parse(text)
+    if tree is None:
         return None
     calls, functions = [], []
     for node in ast.walk(tree):
@@ -34,7 +37,7 @@ def locate_fast(text: str, refs: list[NodeRef], facts) -> dict[NodeRef, Span] | 
     functions.sort(key=order)
     if len(calls) != len(facts.calls):
         return None
-    lines = text.splitlines()
+    lines = LINE_BREAK.split(text)
     names = {f.index: f.qualname.rpartition(".")[2] for f in facts.functions.values()}
     spans: dict[NodeRef, Span] = {}
     for ref in refs:
@@ -56,6 +59,33 @@ def locate_fast(text: str, refs: list[NodeRef], facts) -> dict[NodeRef, Span] | 
                 return None
             spans[ref] = span
     return spans
+
+
+def kinds_per_statement(text: str) -> list[dict[str, int]] | None:
+    """For each top-level statement as CPython splits them (`a; b` is two), how many Call and
+    FunctionDef nodes it holds (async functions count as FunctionDef, as in libcst): which
+    statement holds the n-th node of a kind, without walking libcst's tree."""
+    tree = _parse(text)
+    if tree is None:
+        return None
+    counts = []
+    for statement in tree.body:
+        calls = functions = 0
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call):
+                calls += 1
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions += 1
+        counts.append({"Call": calls, "FunctionDef": functions})
+    return counts
+
+
+@functools.lru_cache(maxsize=2)  # locating asks twice for the same text; trees are not changed
+def _parse(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _argument(call: ast.Call, key: str):

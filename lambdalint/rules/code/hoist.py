@@ -87,7 +87,7 @@ def hoist(tree: FixTree, call: cst.CSTNode, base_name: str) -> Hoisting | None:
     statement = module.body[position]
     separator = tree.newline if _is_import(statement) else ""
     text = f"{separator}{name} = {_expression(call, tree)}{tree.newline}"
-    insert = tree.insert(tree.line_end(tree.offsets(statement)[1]), text)
+    insert = tree.insert(tree.after_statement(statement), text)
     edit = Edit(replaced.path, replaced.start, replaced.end, name)
     return Hoisting(name, (insert, edit), False, environ_index, calls_only, in_try)
 
@@ -162,7 +162,7 @@ def _qualified(node: cst.BaseExpression, tree: FixTree) -> str:
     if dotted is None:
         return ""
     head, _, rest = dotted.partition(".")
-    target = _index(tree).imports.get(head)
+    target = _imports(tree).get(head)
     if target is None:
         return dotted
     return target + ("." + rest if rest else "")
@@ -267,9 +267,51 @@ def _index(tree: FixTree) -> _Index:
             else:
                 collector.how = "conditional"
             collector.walk(statement)
-        cached = _Index(collector.found, collector.imports, collector.names)
+        cached = _Index(collector.found, _imports(tree), collector.names)
         tree.cache["hoist.index"] = cached
     return cached
+
+
+def _imports(tree: FixTree) -> dict[str, str]:
+    """The module-level imports alone (what `qualified_callee` needs, LL109's fix included):
+    found through the statements only, not every expression as the full index walks."""
+    cached = tree.cache.get("hoist.imports")
+    if cached is None:
+        collector = _Bindings()
+        for statement in tree.module.body:
+            _module_level_imports(statement, collector)
+        cached = collector.imports
+        tree.cache["hoist.imports"] = cached
+    return cached
+
+
+def _module_level_imports(node: cst.CSTNode, collector: _Bindings) -> None:
+    """Imports in `node` that bind at module scope (in compound statements too, never in a
+    function or class), in the order the full index meets them."""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return
+    if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        for small in node.body:
+            if isinstance(small, cst.Import):
+                collector.visit_Import(small)
+            elif isinstance(small, cst.ImportFrom):
+                collector.visit_ImportFrom(small)
+        return
+    for child in node.children:
+        if isinstance(child, _BLOCKS()):
+            _module_level_imports(child, collector)
+
+
+def _BLOCKS() -> tuple[type, ...]:  # noqa: N802 - a constant, made once libcst is loaded
+    return (
+        cst.BaseStatement,
+        cst.BaseSuite,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.Else,
+        cst.Finally,
+        cst.MatchCase,
+    )
 
 
 class _Bindings:
@@ -277,6 +319,10 @@ class _Bindings:
     scope), with the identifiers seen on the way. Dispatches like a libcst visitor."""
 
     def __init__(self) -> None:
+        # Loaded with libcst, when a fix is built; source order does not matter to the index.
+        from lambdalint.frontends.python.fix_tree import children
+
+        self.children = children
         self.index = -1
         self.how = ""
         self.depth = 0
@@ -289,7 +335,7 @@ class _Bindings:
         visit = getattr(self, f"visit_{kind}", None)
         if visit is not None:
             visit(node)
-        for child in node.children:
+        for child in self.children(node):
             self.walk(child)
         leave = getattr(self, f"leave_{kind}", None)
         if leave is not None:
@@ -543,14 +589,11 @@ def _calls_only(call: cst.Call, ancestors: list[cst.CSTNode], tree: FixTree) -> 
         return False
     target = parent.targets[0].target
     function = next(node for node in ancestors if isinstance(node, cst.FunctionDef))
-    uses: list[cst.Name] = []
-
-    class Find(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            if node.value == target.value and node is not target:
-                uses.append(node)
-
-    function.body.visit(Find())
+    uses = [
+        node
+        for node in tree.learn_parents(function.body)
+        if isinstance(node, cst.Name) and node.value == target.value and node is not target
+    ]
     for use in uses:
         attribute = tree.parent(use)
         if not (isinstance(attribute, cst.Attribute) and attribute.value is use):

@@ -70,6 +70,10 @@ class HttpWithoutTimeout(CodeRule):
             return add_timeout(finding, tree, node, seconds)
         return add_timeout(finding, tree, node, limit.below(seconds), limit.describe())
 
+    def fix_input(self, finding: Finding) -> object:
+        """What the fix reads besides the finding and the tree (engine/located.py keys on it)."""
+        return self._limits.get(finding.where)
+
     def check(self, ctx: CodeContext) -> Iterator[Finding]:
         for call in ctx.facts.calls:
             problem = _problem(ctx, call)
