@@ -288,6 +288,7 @@ CACHED_MODULES = (
     "lambdalint.engine.fix_request",  # a whole run's result, fixes shown
     "lambdalint.engine.located",
     "lambdalint.frontends.python.facts",
+    "lambdalint.frontends.python.outline",
 )
 STRUCTURE_PACKAGE = "lambdalint.frontends.python.structure_facts"
 

@@ -43,6 +43,8 @@ class FileResult:
     # Documents its frontend parsed, as (cache key, entry): carried from the worker to the
     # process that writes the cache, then emptied.
     documents: list[tuple[str, str]] = field(default_factory=list)
+    # A Python file's pre-pass outline (frontends/python/outline.py), when it was skimmed.
+    outline: object | None = None
 
     def take(self, analysis: Analysis) -> FileResult:
         if self.source.kind == "python":
@@ -52,6 +54,7 @@ class FileResult:
         self.findings += analysis.findings
         self.directives = analysis.directives
         self.passed_over = analysis.passed_over
+        self.outline = analysis.outline
         return self
 
 
@@ -90,7 +93,8 @@ def _analyse(source: SourceFile, max_size: int, parse_python: bool, step: _Step)
     if text is None:
         return _unreadable(result, frontend, error, data)
     step.name = f"{source.kind} frontend"
-    return result.take(frontend.analyse()(source, text, parse_python or source.kind != "python"))
+    parse = parse_python if source.kind == "python" else True
+    return result.take(frontend.analyse()(source, text, parse))
 
 
 def analyse_unit(

@@ -32,6 +32,11 @@ def check_python(text: str, path: str = "<checked>") -> None:
     """Raise CompileRefused unless CPython compiles `text` and libcst's work on it is bounded.
 
     Compiled only, never run: the code object is dropped at once."""
+    check_python_tree(text, path)
+
+
+def check_python_tree(text: str, path: str = "<checked>") -> ast.AST:
+    """check_python, returning CPython's syntax tree of `text`."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to print
         tree = _compile(text, path, ast.PyCF_ONLY_AST)
@@ -40,6 +45,7 @@ def check_python(text: str, path: str = "<checked>") -> None:
             message, line = problem
             raise CompileRefused(f"too complex to analyse: {message}", line)
         _compile(tree, path, 0)  # what only the compiler checks: `return` outside a function
+    return tree
 
 
 def _compile(source: str | ast.AST, path: str, flags: int):

@@ -54,6 +54,20 @@ STRING_KINDS = {
 class HardcodedCredentials(CodeRule):
     """Credentials written into the code, anywhere (module scope included)."""
 
+    # Outside handler code too (deployment scripts ship keys as well), but only where a key
+    # shape, a credential keyword, a password keyword, a URL or an SDK import is written.
+    unreached_tokens = (
+        "AKIA",
+        "ASIA",
+        "://",
+        *CREDENTIAL_KEYWORDS,
+        *sorted(PASSWORD_KEYWORDS),
+        "boto",  # credentials given by position to a client, resource or session
+    )
+
+    def reports_unreached(self, path: str) -> bool:
+        return not is_test_module(path)
+
     meta = RuleMeta(
         id="LL108",
         name="hardcoded-credentials",

@@ -20,6 +20,12 @@ from lambdalint.rules.code.tests_and_fixtures import is_test_module
 class ReservedEnvOverride(CodeRule):
     """Function code that sets or deletes an environment variable the Lambda runtime reserves."""
 
+    # Module scope runs at import time, reached or not.
+    unreached_tokens = ("environ", "putenv", "unsetenv")
+
+    def reports_unreached(self, path: str) -> bool:
+        return not is_test_module(path)
+
     meta = RuleMeta(
         id="LL119",
         name="reserved-env-override",

@@ -1,0 +1,173 @@
+"""What CPython's `ast` tells of a Python file cheaply, for deciding whether libcst must read it.
+
+libcst is most of a cold run; `ast` is about ten times cheaper. The outline over-approximates
+what the fact pass could find: every function that might be a handler, every dotted name that
+might name a project module, every token a rule asked about. A file the outline cannot vouch
+for (CPython refuses it, or it is too complex) is always parsed, so its LL001 is the usual one.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from lambdalint.frontends.python.bounds import CompileRefused, check_python_tree
+from lambdalint.frontends.python.facts import CONTEXT_NAMES, EVENT_NAMES
+
+# Decorator names (their last part) that may make a function a handler, as handlers.py judges
+# once the imports are resolved; here any decorator ending so counts.
+HANDLER_DECORATORS = frozenset(
+    {
+        "inject_lambda_context",
+        "capture_lambda_handler",
+        "log_metrics",
+        "event_source",
+        "idempotent",
+        "batch_processor",
+        "async_batch_processor",
+        "parser",
+    }
+)
+# Text that registers functions the runtime ends up calling without a call edge: record
+# handlers given to a batch processor, handler decorators made by a middleware factory.
+REGISTERS_HANDLERS = ("record_handler", "lambda_handler_decorator")
+# Text that joins another module's resolver to this module's routes.
+INCLUDES_ROUTERS = "include_router"
+
+
+@dataclass(frozen=True)
+class Skim:
+    """How the engine asks the Python frontend for outlines instead of facts: with the tokens
+    its enabled rules look for in files no handler reaches."""
+
+    tokens: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outline:
+    refused: bool = False  # CPython refuses it or it is beyond bounds: always parsed
+    handler_like: bool = False  # may define or register a handler
+    has_async: bool = False  # defines a coroutine function
+    # Dotted names (absolute, or relative with leading dots) that may name a project module or
+    # something in one: imports, and every attribute chain with its imported head replaced.
+    # "pkg.*" stands for anything below pkg (a star import).
+    targets: tuple[str, ...] = ()
+    # Targets this module extends when they are project code: base classes, resolvers it
+    # adds routes to. Such a module may be reached from the module it extends.
+    extends: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = ()  # the asked tokens it holds (in the text or a string literal)
+
+
+def outline(text: str, tokens: tuple[str, ...] = ()) -> Outline:
+    try:
+        tree = check_python_tree(text)
+    except CompileRefused:
+        return Outline(refused=True)
+    return _Outliner(text, tokens).outline(tree)
+
+
+class _Outliner:
+    def __init__(self, text: str, tokens: tuple[str, ...]):
+        self.text = text
+        self.asked = tokens
+        self.aliases: dict[str, str] = {}
+        self.targets: set[str] = set()
+        self.extends: set[str] = set()
+        self.strings: list[str] = []
+        self.handler_like = any(marker in text for marker in REGISTERS_HANDLERS)
+        self.has_async = False
+
+    def outline(self, tree: ast.AST) -> Outline:
+        nodes = list(ast.walk(tree))
+        for node in nodes:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node)
+        chains = []
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._function(node)
+            elif isinstance(node, ast.ClassDef):
+                self.extends.update(self._target(base) for base in node.bases)
+            elif isinstance(node, (ast.Attribute, ast.Name)):
+                chains.append(node)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+                value = node.value
+                self.strings.append(value if isinstance(value, str) else value.decode("latin-1"))
+        # A bare name that imports nothing names no module; `helpers.save` may.
+        self.targets.update(t for t in map(self._target, chains) if "." in t.lstrip("."))
+        if INCLUDES_ROUTERS in self.text:
+            self.extends.update(self.targets)
+        return Outline(
+            handler_like=self.handler_like,
+            has_async=self.has_async,
+            targets=tuple(sorted(self.targets)),
+            extends=tuple(sorted(t for t in self.extends if "." in t.lstrip("."))),
+            tokens=self._held(),
+        )
+
+    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.targets.add(alias.name)
+                if alias.asname:
+                    self.aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.partition(".")[0]
+                    self.aliases[head] = head
+            return
+        base = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                self.targets.add(_join(base, "*"))
+                continue
+            dotted = _join(base, alias.name)
+            self.targets.add(dotted)
+            self.aliases[alias.asname or alias.name] = dotted
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if isinstance(node, ast.AsyncFunctionDef):
+            self.has_async = True
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if (
+            len(positional) >= 2
+            and positional[0].arg in EVENT_NAMES
+            and positional[1].arg in CONTEXT_NAMES
+        ):
+            self.handler_like = True
+        for decorator in node.decorator_list:
+            called = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = _dotted(called)
+            if name.rpartition(".")[2] in HANDLER_DECORATORS:
+                self.handler_like = True
+            if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute):
+                # `@app.get("/orders")`: a route on a resolver that may live elsewhere.
+                self.extends.add(self._target(decorator.func.value))
+
+    def _target(self, node: ast.AST) -> str:
+        """The dotted name an expression may denote, its head replaced by what it imports."""
+        dotted = _dotted(node)
+        head, dot, rest = dotted.partition(".")
+        if head in self.aliases:
+            return self.aliases[head] + dot + rest
+        return dotted
+
+    def _held(self) -> tuple[str, ...]:
+        """The asked tokens in the text or in a string's value (escapes decoded); the NUL
+        between strings keeps a token from spanning two of them."""
+        strings = "\0".join(self.strings)
+        return tuple(t for t in self.asked if t in self.text or t in strings)
+
+
+def _dotted(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _join(base: str, name: str) -> str:
+    return base + name if base.endswith(".") or not base else f"{base}.{name}"
