@@ -12,8 +12,8 @@ then only the files whose facts may reach a finding are parsed with libcst. A fi
   re-exports and import closures see the same modules;
 - it extends project code (a base class, a resolver it adds routes to, a router it includes):
   a handler path may run into it from what it extends;
-- while a parsed file defines a coroutine function, it calls project code at all (LL117 spares a
-  coroutine that another module calls);
+- its names may resolve (directly or through re-exports) into a parsed file that defines a
+  coroutine function (LL117 spares a coroutine that another module calls);
 - an enabled rule that reports outside handler code finds one of its tokens in it
   (`CodeRule.unreached_tokens`);
 - templates inline Python code and `src` directories are set: every file under them (inline code
@@ -64,27 +64,40 @@ def select_python(results: list[FileResult], settings: Settings, rules: list[Rul
         r.source.path
         for r in python
         if isinstance(r.outline, Outline)
-        and any(_exists(by_path, _candidates(r.source, t, src, by_path)) for t in r.outline.extends)
+        and any(_exists(by_path, _holders(r.source, t, src, by_path)) for t in r.outline.extends)
     }
     if src and any(_inlines_code(t) for t in _templates(results)):
         selected |= {p for p in by_path if any(root in p.parents for root in src)}
     while True:
         _close(selected, by_path, src)
-        if not any(_outline(by_path[p]).has_async for p in selected):
-            break
+        coroutines = {p for p in selected if _outline(by_path[p]).has_async}
         callers = {
             r.source.path
             for r in python
-            if r.source.path not in selected
-            and any(
-                _exists(by_path, _candidates(r.source, t, src, by_path))
-                for t in _outline(r).targets
-            )
+            if coroutines
+            and r.source.path not in selected
+            and _leads_to(r, coroutines, src, by_path)
         }
         if not callers:
             break
         selected |= callers
     return {by_path[p].source.display for p in selected}
+
+
+def _leads_to(
+    result: FileResult, wanted: set[Path], src: list[Path], by_path: dict[Path, FileResult]
+) -> bool:
+    """Whether a module's names may resolve, directly or through re-exports, into `wanted`."""
+    seen = {result.source.path}
+    pending = [result]
+    while pending:
+        for path in _reached_from(pending.pop(), src, by_path):
+            if path in wanted:
+                return True
+            if path in by_path and path not in seen:
+                seen.add(path)
+                pending.append(by_path[path])
+    return False
 
 
 def _outline(result: FileResult) -> Outline:
@@ -136,12 +149,36 @@ def _close(selected: set[Path], by_path: dict[Path, FileResult], src: list[Path]
     """Add every file a selected file's dotted names may resolve to, transitively."""
     pending = list(selected)
     while pending:
-        result = by_path[pending.pop()]
-        for target in _outline(result).targets:
-            for path in _candidates(result.source, target, src, by_path):
-                if path in by_path and path not in selected:
-                    selected.add(path)
-                    pending.append(path)
+        for path in _reached_from(by_path[pending.pop()], src, by_path):
+            if path in by_path and path not in selected:
+                selected.add(path)
+                pending.append(path)
+
+
+def _reached_from(
+    result: FileResult, src: list[Path], by_path: dict[Path, FileResult]
+) -> Iterable[Path]:
+    """The files a module's names may resolve to: every module its imports may name (the
+    import closure runs them), and those holding a member its attribute chains may name."""
+    outline = _outline(result)
+    for target in outline.imports:
+        yield from _candidates(result.source, target, src, by_path)
+    for target in outline.targets:
+        yield from _holders(result.source, target, src, by_path)
+
+
+def _holders(
+    source: SourceFile, target: str, src: list[Path], by_path: dict[Path, FileResult]
+) -> Iterable[Path]:
+    """The candidates of `target` (below) that define or import the member it would name
+    there: in any other module, resolution finds nothing, parsed or not."""
+    for path, member in _candidates(source, target, src, by_path, members=True):
+        found = by_path.get(path)
+        if found is None:
+            continue
+        outline = found.outline
+        if not isinstance(outline, Outline) or outline.refused or member in outline.names:
+            yield path
 
 
 def _exists(by_path: dict[Path, FileResult], paths: Iterable[Path]) -> bool:
@@ -149,10 +186,15 @@ def _exists(by_path: dict[Path, FileResult], paths: Iterable[Path]) -> bool:
 
 
 def _candidates(
-    source: SourceFile, target: str, src: list[Path], by_path: dict[Path, FileResult]
-) -> Iterable[Path]:
+    source: SourceFile,
+    target: str,
+    src: list[Path],
+    by_path: dict[Path, FileResult],
+    members: bool = False,
+) -> Iterable:
     """Every file a module's dotted name may be looked up in (imports.py's search, every cut;
-    a star import, every file below the package)."""
+    a star import, every file below the package). With `members`, (file, the first name after
+    the cut) for the cuts that leave a member to look up."""
     if target.startswith("."):
         level = len(target) - len(target.lstrip("."))
         base = source.path.parent
@@ -168,10 +210,10 @@ def _candidates(
     if star:
         parts = parts[:-1]
     for directory in search:
-        for cut in range(1, len(parts) + 1):
+        for cut in range(1, len(parts) + (0 if members else 1)):
             candidate = directory.joinpath(*parts[:cut])
-            yield candidate.with_suffix(".py")
-            yield candidate / "__init__.py"
-        if star:
+            for path in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                yield (path, parts[cut]) if members else path
+        if star and not members:
             below = directory.joinpath(*parts)
             yield from (path for path in by_path if below in path.parents)

@@ -48,10 +48,14 @@ class Outline:
     refused: bool = False  # CPython refuses it or it is beyond bounds: always parsed
     handler_like: bool = False  # may define or register a handler
     has_async: bool = False  # defines a coroutine function
-    # Dotted names (absolute, or relative with leading dots) that may name a project module or
-    # something in one: imports, and every attribute chain with its imported head replaced.
-    # "pkg.*" stands for anything below pkg (a star import).
+    # Dotted names (absolute, or relative with leading dots) of what it imports; "pkg.*"
+    # stands for anything below pkg (a star import).
+    imports: tuple[str, ...] = ()
+    # Attribute chains that may name something in a project module, the imported head
+    # replaced: such a name matters only in a module that defines or imports its member.
     targets: tuple[str, ...] = ()
+    # Every name it defines (functions and classes, at any depth) or binds by an import.
+    names: tuple[str, ...] = ()
     # Targets this module extends when they are project code: base classes, resolvers it
     # adds routes to. Such a module may be reached from the module it extends.
     extends: tuple[str, ...] = ()
@@ -71,7 +75,9 @@ class _Outliner:
         self.text = text
         self.asked = tokens
         self.aliases: dict[str, str] = {}
+        self.imports: set[str] = set()
         self.targets: set[str] = set()
+        self.names: set[str] = set()
         self.extends: set[str] = set()
         self.strings: list[str] = []
         self.handler_like = any(marker in text for marker in REGISTERS_HANDLERS)
@@ -87,6 +93,7 @@ class _Outliner:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(node)
             elif isinstance(node, ast.ClassDef):
+                self.names.add(node.name)
                 self.extends.update(self._target(base) for base in node.bases)
             elif isinstance(node, (ast.Attribute, ast.Name)):
                 chains.append(node)
@@ -96,11 +103,13 @@ class _Outliner:
         # A bare name that imports nothing names no module; `helpers.save` may.
         self.targets.update(t for t in map(self._target, chains) if "." in t.lstrip("."))
         if INCLUDES_ROUTERS in self.text:
-            self.extends.update(self.targets)
+            self.extends.update(self.targets | self.imports)
         return Outline(
             handler_like=self.handler_like,
             has_async=self.has_async,
-            targets=tuple(sorted(self.targets)),
+            imports=tuple(sorted(self.imports)),
+            targets=tuple(sorted(self.targets - self.imports)),
+            names=tuple(sorted(self.names | set(self.aliases))),
             extends=tuple(sorted(t for t in self.extends if "." in t.lstrip("."))),
             tokens=self._held(),
         )
@@ -108,7 +117,7 @@ class _Outliner:
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
-                self.targets.add(alias.name)
+                self.imports.add(alias.name)
                 if alias.asname:
                     self.aliases[alias.asname] = alias.name
                 else:
@@ -118,13 +127,14 @@ class _Outliner:
         base = "." * node.level + (node.module or "")
         for alias in node.names:
             if alias.name == "*":
-                self.targets.add(_join(base, "*"))
+                self.imports.add(_join(base, "*"))
                 continue
             dotted = _join(base, alias.name)
-            self.targets.add(dotted)
+            self.imports.add(dotted)
             self.aliases[alias.asname or alias.name] = dotted
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.names.add(node.name)
         if isinstance(node, ast.AsyncFunctionDef):
             self.has_async = True
         positional = [*node.args.posonlyargs, *node.args.args]
