@@ -96,19 +96,29 @@ def test_cdk_app_tests_and_build_scripts_no_handler_reaches_are_not_parsed(
     tmp_path, monkeypatch, parsed
 ):
     findings, checked = _findings(_project(tmp_path), monkeypatch, True)
-    assert sorted(parsed) == ["scripts/deploy.py", "src/app.py", "src/helpers.py"]
-    # Skimmed files still count as checked: nine Python files and the template.
-    assert checked == 10
+    assert sorted(parsed) == [
+        "scripts/deploy.py",
+        "scripts/release.py",
+        "scripts/upload.py",
+        "src/app.py",
+        "src/helpers.py",
+    ]
+    # Skimmed files still count as checked: twelve Python files and the template.
+    assert checked == 13
     rules = {(rule, path) for rule, path, *_ in findings}
     # The helper the handler imports is parsed: its client is on the handler path.
     assert ("LL101", "src/helpers.py") in rules
-    # A build script holding a key is parsed for the rule that reports keys anywhere.
+    # Build scripts holding keys (as a literal key shape, or by position) are parsed for the
+    # rule that reports keys anywhere; one changing the environment at import time for LL119.
     assert ("LL108", "scripts/deploy.py") in rules
+    assert ("LL108", "scripts/upload.py") in rules
+    assert ("LL119", "scripts/release.py") in rules
+    # Reading the environment (scripts/settings.py) is nothing LL119 reports: not parsed.
 
 
 def test_everything_is_parsed_without_the_pre_pass(tmp_path, monkeypatch, parsed):
     _findings(_project(tmp_path), monkeypatch, False)
-    assert len(parsed) == 9
+    assert len(parsed) == 12
 
 
 def test_a_file_holding_only_a_suppression_still_gets_its_unused_suppression(
@@ -176,3 +186,29 @@ def test_a_file_skipped_once_is_parsed_when_a_template_starts_naming_it(tmp_path
     findings, _ = _findings(root, monkeypatch, True, cache=True)
     assert ("LL101", "scripts/job.py") in {(rule, path) for rule, path, *_ in findings}
     assert findings == _findings(root, monkeypatch, False)[0]
+
+
+def test_modules_reached_through_packages_relative_and_star_imports_are_parsed(
+    tmp_path, monkeypatch, parsed
+):
+    root = _project(tmp_path)
+    lib = root / "src" / "orders"
+    lib.mkdir()
+    (lib / "__init__.py").write_text("from .store import *\n", encoding="utf-8")
+    (lib / "store.py").write_text(
+        "from . import clients\n\n\ndef save(item):\n    return clients.make().put_item(Item=item)\n",
+        encoding="utf-8",
+    )
+    (lib / "clients.py").write_text(
+        "import boto3\n\n\ndef make():\n    return boto3.resource('dynamodb').Table('orders')\n",
+        encoding="utf-8",
+    )
+    (lib / "unused.py").write_text("VALUE = 1\n", encoding="utf-8")
+    (root / "src" / "app.py").write_text(
+        "import orders\n\n\ndef handler(event, context):\n    return orders.save(event)\n",
+        encoding="utf-8",
+    )
+    _findings(root, monkeypatch, True)
+    assert {"src/orders/__init__.py", "src/orders/store.py", "src/orders/clients.py"} <= set(parsed)
+    assert "src/orders/unused.py" not in parsed
+    _same_both_ways(root, monkeypatch)

@@ -9,10 +9,11 @@ for (CPython refuses it, or it is too complex) is always parsed, so its LL001 is
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from lambdalint.frontends.python.bounds import CompileRefused, check_python_tree
-from lambdalint.frontends.python.facts import CONTEXT_NAMES, EVENT_NAMES
+from lambdalint.frontends.python.facts import ACCESS_KEY, CONTEXT_NAMES, EVENT_NAMES, URL_PASSWORD
 
 # Decorator names (their last part) that may make a function a handler, as handlers.py judges
 # once the imports are resolved; here any decorator ending so counts.
@@ -33,6 +34,24 @@ HANDLER_DECORATORS = frozenset(
 REGISTERS_HANDLERS = ("record_handler", "lambda_handler_decorator")
 # Text that joins another module's resolver to this module's routes.
 INCLUDES_ROUTERS = "include_router"
+
+# Markers a rule may ask for among its tokens: facts of the file no substring tells.
+ACCESS_KEY_SHAPE = "<an AWS access key shape>"
+URL_WITH_PASSWORD = "<a URL with a password>"
+CREDENTIALS_BY_POSITION = "<a session or client given arguments where credentials go>"
+ENVIRON_WRITE_AT_IMPORT = "<a write that may change the environment at import time>"
+# Calls that change `os.environ` (or the process environment) when made on or from it.
+ENVIRON_WRITERS = frozenset({"update", "setdefault", "pop", "popitem", "clear"})
+ENVIRONMENT_FUNCTIONS = frozenset({"putenv", "unsetenv"})
+# SDK factories by their last name, with the first position a credential may take: a session
+# takes them first, a client or resource after six other arguments (ll108's positions).
+CREDENTIAL_POSITIONS = {
+    "Session": 0,
+    "AioSession": 0,
+    "client": 6,
+    "resource": 6,
+    "create_client": 6,
+}
 
 
 @dataclass(frozen=True)
@@ -111,7 +130,7 @@ class _Outliner:
             targets=tuple(sorted(self.targets - self.imports)),
             names=tuple(sorted(self.names | set(self.aliases))),
             extends=tuple(sorted(t for t in self.extends if "." in t.lstrip("."))),
-            tokens=self._held(),
+            tokens=self._held(tree),
         )
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -161,11 +180,25 @@ class _Outliner:
             return self.aliases[head] + dot + rest
         return dotted
 
-    def _held(self) -> tuple[str, ...]:
-        """The asked tokens in the text or in a string's value (escapes decoded); the NUL
-        between strings keeps a token from spanning two of them."""
+    def _held(self, tree: ast.AST) -> tuple[str, ...]:
+        """The asked tokens in the text or in a string's value (escapes decoded; the NUL
+        between strings keeps a token from spanning two of them), and the asked markers the
+        file shows."""
         strings = "\0".join(self.strings)
-        return tuple(t for t in self.asked if t in self.text or t in strings)
+        markers = {
+            ACCESS_KEY_SHAPE: lambda: _matches(ACCESS_KEY, self.text, strings),
+            URL_WITH_PASSWORD: lambda: _matches(URL_PASSWORD, self.text, strings),
+            CREDENTIALS_BY_POSITION: lambda: _credentials_by_position(tree),
+            ENVIRON_WRITE_AT_IMPORT: lambda: (
+                any(name in self.text for name in ("environ", *ENVIRONMENT_FUNCTIONS))
+                and _writes_at_import(tree)
+            ),
+        }
+        return tuple(
+            token
+            for token in self.asked
+            if (markers[token]() if token in markers else token in self.text or token in strings)
+        )
 
 
 def _dotted(node: ast.AST) -> str:
@@ -181,3 +214,46 @@ def _dotted(node: ast.AST) -> str:
 
 def _join(base: str, name: str) -> str:
     return base + name if base.endswith(".") or not base else f"{base}.{name}"
+
+
+def _matches(pattern: re.Pattern[str], text: str, strings: str) -> bool:
+    return pattern.search(text) is not None or pattern.search(strings) is not None
+
+
+def _credentials_by_position(tree: ast.AST) -> bool:
+    """A call to an SDK factory (by its last name) with a positional argument where a
+    credential goes, or with `*args`."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        position = CREDENTIAL_POSITIONS.get(_dotted(node.func).rpartition(".")[2])
+        if position is not None and (
+            len(node.args) > position or any(isinstance(a, ast.Starred) for a in node.args)
+        ):
+            return True
+    return False
+
+
+def _writes_at_import(tree: ast.AST) -> bool:
+    """Whether code that runs at import time (outside function bodies) stores into or deletes
+    a subscript, or calls a method or function that changes an environment mapping."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            # Decorators and defaults run at import time; the body does not.
+            stack.extend(node.decorator_list)
+            stack.extend(node.args.defaults)
+            stack.extend(d for d in node.args.kw_defaults if d is not None)
+            continue
+        if isinstance(node, (ast.Assign, ast.Delete, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            if any(isinstance(n, ast.Subscript) for t in targets for n in ast.walk(t)):
+                return True
+        elif isinstance(node, ast.Call):
+            name = _dotted(node.func).rpartition(".")[2]
+            method = isinstance(node.func, ast.Attribute) and name in ENVIRON_WRITERS
+            if method or name in ENVIRONMENT_FUNCTIONS:
+                return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
