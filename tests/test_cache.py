@@ -90,8 +90,9 @@ def test_a_run_keeps_one_cache_file_per_project(lint, tmp_path):
     stored = sorted(p.name for p in (tmp_path / ".lambdalint_cache").iterdir())
     assert stored == [".gitignore", "cache.sqlite3"]
     with closing(sqlite3.connect(tmp_path / ".lambdalint_cache" / "cache.sqlite3")) as db:
-        # Four versions of Python files, and the last whole run's result.
-        assert db.execute("SELECT count(*) FROM entries").fetchone() == (5,)
+        # Four versions of Python files, each skimmed by the pre-pass and parsed (they are
+        # handlers), and the last whole run's result.
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (9,)
 
 
 def test_a_mapping_with_tag_like_keys_round_trips():

@@ -212,3 +212,45 @@ def test_modules_reached_through_packages_relative_and_star_imports_are_parsed(
     assert {"src/orders/__init__.py", "src/orders/store.py", "src/orders/clients.py"} <= set(parsed)
     assert "src/orders/unused.py" not in parsed
     _same_both_ways(root, monkeypatch)
+
+
+def test_a_module_adding_routes_to_a_handler_modules_resolver_is_parsed(
+    tmp_path, monkeypatch, parsed
+):
+    root = _project(tmp_path)
+    (root / "src" / "api.py").write_text(
+        "from aws_lambda_powertools.event_handler import APIGatewayRestResolver\n\n"
+        "app = APIGatewayRestResolver()\n\n\n"
+        "def handler(event, context):\n    return app.resolve(event, context)\n",
+        encoding="utf-8",
+    )
+    (root / "src" / "routes.py").write_text(
+        "import boto3\n\nimport api\n\n\n@api.app.get('/orders')\ndef orders():\n"
+        "    return boto3.client('dynamodb').describe_table(TableName='orders')\n",
+        encoding="utf-8",
+    )
+    findings, _ = _findings(root, monkeypatch, True)
+    assert "src/routes.py" in parsed
+    assert ("LL101", "src/routes.py") in {(rule, path) for rule, path, *_ in findings}
+    _same_both_ways(root, monkeypatch)
+
+
+def test_a_function_a_project_middleware_decorates_is_parsed_as_a_handler(
+    tmp_path, monkeypatch, parsed
+):
+    root = _project(tmp_path)
+    (root / "src" / "audit.py").write_text(
+        "from aws_lambda_powertools.middleware_factory import lambda_handler_decorator\n\n\n"
+        "@lambda_handler_decorator\ndef audited(handler, event, context):\n"
+        "    return handler(event, context)\n",
+        encoding="utf-8",
+    )
+    (root / "src" / "jobs.py").write_text(
+        "import boto3\n\nfrom audit import audited\n\n\n@audited\ndef process(payload, runtime):\n"
+        "    return boto3.client('s3').get_object(Bucket=payload['b'], Key='k')\n",
+        encoding="utf-8",
+    )
+    findings, _ = _findings(root, monkeypatch, True)
+    assert "src/jobs.py" in parsed
+    assert ("LL101", "src/jobs.py") in {(rule, path) for rule, path, *_ in findings}
+    _same_both_ways(root, monkeypatch)

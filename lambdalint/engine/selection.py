@@ -5,7 +5,8 @@ then only the files whose facts may reach a finding are parsed with libcst. A fi
 
 - CPython refuses it, or it could not be skimmed: the usual analysis reports it as always;
 - it may define or register a handler (the signature convention, a handler decorator, a record
-  handler, a middleware factory), or a template or the configuration names it;
+  handler, a middleware factory; with a factory in the run, any decorated function), or a
+  template or the configuration names it;
 - a parsed file may resolve a dotted name to it (its imports, attribute chains on them), by the
   same search frontends/python/imports.py makes (the file's directory, its parents up to the
   scan root, `src`), every candidate at every cut, closed transitively: so handler paths,
@@ -66,6 +67,9 @@ def select_python(results: list[FileResult], settings: Settings, rules: list[Rul
         if isinstance(r.outline, Outline)
         and any(_exists(by_path, _holders(r.source, t, src, by_path)) for t in r.outline.extends)
     }
+    if any(_outline(r).makes_middleware for r in python):
+        # Which decorator a middleware factory made is known only once imports resolve.
+        selected |= {r.source.path for r in python if _outline(r).decorates}
     if src and any(_inlines_code(t) for t in _templates(results)):
         selected |= {p for p in by_path if any(root in p.parents for root in src)}
     while True:

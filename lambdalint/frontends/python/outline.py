@@ -32,6 +32,8 @@ HANDLER_DECORATORS = frozenset(
 # Text that registers functions the runtime ends up calling without a call edge: record
 # handlers given to a batch processor, handler decorators made by a middleware factory.
 REGISTERS_HANDLERS = ("record_handler", "lambda_handler_decorator")
+# A decorator made by a middleware factory makes any function it decorates a handler.
+MIDDLEWARE_FACTORY = "lambda_handler_decorator"
 # Text that joins another module's resolver to this module's routes.
 INCLUDES_ROUTERS = "include_router"
 
@@ -67,13 +69,16 @@ class Outline:
     refused: bool = False  # CPython refuses it or it is beyond bounds: always parsed
     handler_like: bool = False  # may define or register a handler
     has_async: bool = False  # defines a coroutine function
+    makes_middleware: bool = False  # may define a handler decorator (a middleware factory)
+    decorates: bool = False  # decorates a function
     # Dotted names (absolute, or relative with leading dots) of what it imports; "pkg.*"
     # stands for anything below pkg (a star import).
     imports: tuple[str, ...] = ()
     # Attribute chains that may name something in a project module, the imported head
     # replaced: such a name matters only in a module that defines or imports its member.
     targets: tuple[str, ...] = ()
-    # Every name it defines (functions and classes, at any depth) or binds by an import.
+    # Every name it defines or assigns (functions, classes, variables, at any depth) or binds
+    # by an import.
     names: tuple[str, ...] = ()
     # Targets this module extends when they are project code: base classes, resolvers it
     # adds routes to. Such a module may be reached from the module it extends.
@@ -101,6 +106,7 @@ class _Outliner:
         self.strings: list[str] = []
         self.handler_like = any(marker in text for marker in REGISTERS_HANDLERS)
         self.has_async = False
+        self.decorates = False
 
     def outline(self, tree: ast.AST) -> Outline:
         nodes = list(ast.walk(tree))
@@ -116,6 +122,8 @@ class _Outliner:
                 self.extends.update(self._target(base) for base in node.bases)
             elif isinstance(node, (ast.Attribute, ast.Name)):
                 chains.append(node)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    self.names.add(node.id)
             elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
                 value = node.value
                 self.strings.append(value if isinstance(value, str) else value.decode("latin-1"))
@@ -126,6 +134,8 @@ class _Outliner:
         return Outline(
             handler_like=self.handler_like,
             has_async=self.has_async,
+            makes_middleware=MIDDLEWARE_FACTORY in self.text,
+            decorates=self.decorates,
             imports=tuple(sorted(self.imports)),
             targets=tuple(sorted(self.targets - self.imports)),
             names=tuple(sorted(self.names | set(self.aliases))),
@@ -163,6 +173,7 @@ class _Outliner:
             and positional[1].arg in CONTEXT_NAMES
         ):
             self.handler_like = True
+        self.decorates = self.decorates or bool(node.decorator_list)
         for decorator in node.decorator_list:
             called = decorator.func if isinstance(decorator, ast.Call) else decorator
             name = _dotted(called)
