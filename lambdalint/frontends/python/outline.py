@@ -88,10 +88,10 @@ class Outline:
 
 def outline(text: str, tokens: tuple[str, ...] = ()) -> Outline:
     try:
-        tree = check_python_tree(text)
+        tree, nodes = check_python_tree(text)
     except CompileRefused:
         return Outline(refused=True)
-    return _Outliner(text, tokens).outline(tree)
+    return _Outliner(text, tokens).outline(tree, nodes)
 
 
 class _Outliner:
@@ -107,9 +107,9 @@ class _Outliner:
         self.handler_like = any(marker in text for marker in REGISTERS_HANDLERS)
         self.has_async = False
         self.decorates = False
+        self.calls: list[ast.Call] = []
 
-    def outline(self, tree: ast.AST) -> Outline:
-        nodes = list(ast.walk(tree))
+    def outline(self, tree: ast.AST, nodes: list[ast.AST]) -> Outline:
         for node in nodes:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self._import(node)
@@ -124,6 +124,8 @@ class _Outliner:
                 chains.append(node)
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                     self.names.add(node.id)
+            elif isinstance(node, ast.Call):
+                self.calls.append(node)
             elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
                 value = node.value
                 self.strings.append(value if isinstance(value, str) else value.decode("latin-1"))
@@ -199,7 +201,7 @@ class _Outliner:
         markers = {
             ACCESS_KEY_SHAPE: lambda: _matches(ACCESS_KEY, self.text, strings),
             URL_WITH_PASSWORD: lambda: _matches(URL_PASSWORD, self.text, strings),
-            CREDENTIALS_BY_POSITION: lambda: _credentials_by_position(tree),
+            CREDENTIALS_BY_POSITION: lambda: _credentials_by_position(self.calls),
             ENVIRON_WRITE_AT_IMPORT: lambda: (
                 any(name in self.text for name in ("environ", *ENVIRONMENT_FUNCTIONS))
                 and _writes_at_import(tree)
@@ -231,12 +233,10 @@ def _matches(pattern: re.Pattern[str], text: str, strings: str) -> bool:
     return pattern.search(text) is not None or pattern.search(strings) is not None
 
 
-def _credentials_by_position(tree: ast.AST) -> bool:
+def _credentials_by_position(calls: list[ast.Call]) -> bool:
     """A call to an SDK factory (by its last name) with a positional argument where a
     credential goes, or with `*args`."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in calls:
         position = CREDENTIAL_POSITIONS.get(_dotted(node.func).rpartition(".")[2])
         if position is not None and (
             len(node.args) > position or any(isinstance(a, ast.Starred) for a in node.args)
