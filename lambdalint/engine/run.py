@@ -575,7 +575,7 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
 def analyse_files(
     sources: list[SourceFile],
     max_size: int,
-    parse_python: bool,
+    parse_python: bool | Skim,
     cache_root: str | None,
     progress: Progress | None = None,
     verbose: bool = False,
