@@ -90,10 +90,44 @@ def test_a_run_keeps_one_cache_file_per_project(lint, tmp_path):
     stored = sorted(p.name for p in (tmp_path / ".lambdalint_cache").iterdir())
     assert stored == [".gitignore", "cache.sqlite3"]
     with closing(sqlite3.connect(tmp_path / ".lambdalint_cache" / "cache.sqlite3")) as db:
-        # Four versions of Python files, and the last whole run's result.
-        assert db.execute("SELECT count(*) FROM entries").fetchone() == (5,)
+        # Four versions of Python files, each skimmed by the pre-pass and parsed (they are
+        # handlers), and the last whole run's result.
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (9,)
 
 
 def test_a_mapping_with_tag_like_keys_round_trips():
     value = {"~d": "os:system", "~m": [1], "plain": (1, 2)}
     assert loads(dumps(value)) == value == decode(json.loads(dumps(value)))
+
+
+def test_the_document_store_reads_from_any_thread(tmp_path):
+    """Each run has a thread of its own: a connection opened by one run's thread must not be
+    handed to the next run's, which sqlite3 refuses (every document then read as a miss)."""
+    import threading
+
+    from lambdalint.engine.cache import document_cache
+
+    parts = ("yaml", "template.yaml", "Resources: {}")
+    store = document_cache(str(tmp_path))
+    store.put(parts, '{"v": 1}')
+    Cache(tmp_path).put_texts(store.fresh)
+    read: dict[str, object] = {}
+    opened, done = threading.Event(), threading.Event()
+
+    def first() -> None:
+        read["first"] = document_cache(str(tmp_path)).get(parts)
+        opened.set()
+        done.wait(10)  # alive while the second reads, so the two threads differ
+
+    def second() -> None:
+        read["second"] = document_cache(str(tmp_path)).get(parts)
+
+    one = threading.Thread(target=first)
+    one.start()
+    opened.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join()
+    done.set()
+    one.join()
+    assert read == {"first": '{"v": 1}', "second": '{"v": 1}'}

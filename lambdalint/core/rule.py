@@ -137,6 +137,17 @@ class CodeRule(Rule):
     The context is lambdalint.api.CodeContext."""
 
     scope = "code"
+    # What the pre-pass (engine/selection.py) must parse for this rule beyond the handlers'
+    # code (their modules, what those import and what the handlers reach): None, any module
+    # (the rule may report anywhere, so every module is parsed); a tuple, a module holding one
+    # of these tokens, in its text or a string's value, for which `reports_unreached(path)`;
+    # (), nothing. A rule that reports only on handler code says ().
+    unreached_tokens: ClassVar[tuple[str, ...] | None] = None
+
+    def reports_unreached(self, path: str) -> bool:
+        """Whether this rule may report in the module at `path` (a display path) when it is
+        not handler code and holds one of `unreached_tokens`."""
+        return True
 
     def check(self, ctx: Any) -> Iterator[Finding]:
         raise NotImplementedError
@@ -159,6 +170,10 @@ class ProjectRule(Rule):
     that need both (a name only the template ties to this code; LL5xx)."""
 
     scope = "project"
+    unreached_tokens: ClassVar[tuple[str, ...] | None] = None  # as CodeRule's
+
+    def reports_unreached(self, path: str) -> bool:
+        return True
 
     def check(self, ctx: Any) -> Iterator[Finding]:
         raise NotImplementedError

@@ -23,6 +23,7 @@ import json
 import os
 import sqlite3
 import stat
+import threading
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -178,15 +179,19 @@ class DocumentCache:
         self.fresh.append((cache_key("document", *parts), entry))
 
 
-_OPEN: dict[tuple[str, int], Cache] = {}
+_OPEN: dict[tuple[str, int, int], Cache] = {}
 
 
 def document_cache(root: str) -> DocumentCache:
-    """A store over the cache of `root`, its connection opened once per process (a connection
-    must not cross into a forked worker, hence the process id in the key)."""
-    key = (root, os.getpid())
+    """A store over the cache of `root`, its connection opened once per process and thread (a
+    connection must not cross into a forked worker, nor into another thread: each run has a
+    thread of its own, and sqlite3 refuses a connection of another thread, which read as a
+    miss for every document of the next run; hence the process and thread in the key)."""
+    key = (root, os.getpid(), threading.get_ident())
     cache = _OPEN.get(key)
     if cache is None:
+        for other in [k for k in _OPEN if k[:2] == key[:2]]:
+            del _OPEN[other]  # a finished run's thread: its connection serves no one now
         cache = Cache(Path(root))
         if cache.readable():  # else open again next time: this run may be creating it
             _OPEN[key] = cache
@@ -288,6 +293,7 @@ CACHED_MODULES = (
     "lambdalint.engine.fix_request",  # a whole run's result, fixes shown
     "lambdalint.engine.located",
     "lambdalint.frontends.python.facts",
+    "lambdalint.frontends.python.outline",
 )
 STRUCTURE_PACKAGE = "lambdalint.frontends.python.structure_facts"
 

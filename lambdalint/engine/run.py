@@ -31,13 +31,15 @@ from lambdalint.engine.suppress import (
 from lambdalint.engine.work import FileResult, analyse_work, own_entry, result_key, step_failed
 from lambdalint.frontends.registry import frontend_of_kind
 from lambdalint.model import Template
-from lambdalint.sources import Overlay, SourceFile, read_text
+from lambdalint.sources import Overlay, SourceFile, module_name, read_text
 
 if TYPE_CHECKING:
     from lambdalint.engine.fix import FixSession
     from lambdalint.engine.fix_request import FixRequest
     from lambdalint.engine.linking import InlineModule
     from lambdalint.engine.session import ResultMemory
+    from lambdalint.frontends.python.facts import ModuleFacts
+    from lambdalint.frontends.python.outline import Skim
     from lambdalint.frontends.python.project import Project
 
 # Told (files done, files in all) as the per-file phase goes: the CLI's progress bar.
@@ -177,6 +179,21 @@ class Plan:
     def parse_python(self) -> bool:
         return self.reads_code or "LL001" in self.enabled
 
+    @property
+    def skim(self) -> Skim | None:
+        """What the pre-pass skims Python files for before libcst parses only the files that
+        matter (engine/selection.py); None when every file is parsed."""
+        if not (self.reads_code and PRE_PASS):
+            return None
+        from lambdalint.engine.selection import skim_for
+
+        return skim_for([*self.code_rules, *self.project_rules])
+
+
+# Whether the pre-pass decides which Python files libcst parses: a switch for the test that
+# compares its findings with those of parsing every file.
+PRE_PASS = True
+
 
 def plan_run(settings: Settings, verbose: bool = False) -> Plan:
     enabled = settings.enabled_rules()
@@ -232,13 +249,37 @@ def analyse(
         )
 
     if memory is None:
-        return analysed(sources)
+        skim = plan.skim
+        if skim is None:
+            return analysed(sources)
+        return analysed_selectively(sources, plan, skim, cache_root, progress)
     found, keys = memory.recall(sources, max_size, plan.parse_python)
     missing = [position for position in range(len(sources)) if position not in found]
     found.update(zip(missing, analysed([sources[p] for p in missing]), strict=True))
     results = [found[position] for position in range(len(sources))]
     memory.keep(keys, results)
     return results
+
+
+def analysed_selectively(
+    sources: list[SourceFile],
+    plan: Plan,
+    skim: Skim,
+    cache_root: str | None,
+    progress: Progress | None,
+) -> list[FileResult]:
+    """Phase 2 with the pre-pass: every file analysed with Python files only skimmed, then
+    libcst for the Python files the skim selects (the rest keep their skimmed result)."""
+    from lambdalint.engine.selection import select_python
+
+    settings = plan.settings
+    max_size, jobs = settings.max_file_size, settings.jobs
+    results = analyse_files(sources, max_size, skim, cache_root, progress, plan.verbose, jobs=jobs)
+    wanted = select_python(results, settings, [*plan.code_rules, *plan.project_rules])
+    chosen = [result.source for result in results if result.source.display in wanted]
+    parsed = analyse_files(chosen, max_size, True, cache_root, None, plan.verbose, jobs=jobs)
+    by_display = {result.source.display: result for result in parsed}
+    return [by_display.get(result.source.display, result) for result in results]
 
 
 @dataclass
@@ -534,7 +575,7 @@ def reanalyse(result: FileResult, text: str) -> FileResult:
 def analyse_files(
     sources: list[SourceFile],
     max_size: int,
-    parse_python: bool,
+    parse_python: bool | Skim,
     cache_root: str | None,
     progress: Progress | None = None,
     verbose: bool = False,
@@ -678,9 +719,9 @@ def link_code(
     from lambdalint.frontends.python.project import Project
 
     modules = [
-        ModuleFile(result.facts, result.source.path, result.source.scan_root)
+        ModuleFile(facts, result.source.path, result.source.scan_root)
         for result in results
-        if result.facts is not None
+        if (facts := result.facts if result.facts is not None else _unread_facts(result))
     ]
     for module in inline:
         # A virtual file beside the template, so imports and the handler path work inside it.
@@ -688,6 +729,17 @@ def link_code(
         modules.append(ModuleFile(module.facts, home / f"{module.facts.module}.py", home))
     handlers = settings.handlers + template_handlers(templates_of(results))
     return Project(modules, handlers, [settings.root / s for s in settings.src])
+
+
+def _unread_facts(result: FileResult) -> ModuleFacts | None:
+    """A file the pre-pass skimmed and found nothing any rule reads in: a module of the
+    project all the same (its name and place count), holding no facts."""
+    from lambdalint.frontends.python.facts import ModuleFacts
+    from lambdalint.frontends.python.outline import Outline
+
+    if not isinstance(result.outline, Outline) or result.outline.refused:
+        return None
+    return ModuleFacts(path=result.source.display, module=module_name(result.source.path))
 
 
 def templates_of(results: list[FileResult]) -> list[Template]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lambdalint.core.directive import Directive
 from lambdalint.core.files import leaves, read_regular
@@ -18,6 +19,11 @@ from lambdalint.sources import (
     parse_error,
     read_bytes,
 )
+
+if TYPE_CHECKING:
+    # Python files are parsed for facts (True), only read for their comments (False), or
+    # skimmed for the pre-pass (a Skim).
+    from lambdalint.frontends.python.outline import Skim
 
 __all__ = [
     "FileResult",
@@ -43,6 +49,8 @@ class FileResult:
     # Documents its frontend parsed, as (cache key, entry): carried from the worker to the
     # process that writes the cache, then emptied.
     documents: list[tuple[str, str]] = field(default_factory=list)
+    # A Python file's pre-pass outline (frontends/python/outline.py), when it was skimmed.
+    outline: object | None = None
 
     def take(self, analysis: Analysis) -> FileResult:
         if self.source.kind == "python":
@@ -52,11 +60,12 @@ class FileResult:
         self.findings += analysis.findings
         self.directives = analysis.directives
         self.passed_over = analysis.passed_over
+        self.outline = analysis.outline
         return self
 
 
 def analyse_file(
-    source: SourceFile, max_size: int, parse_python: bool, verbose: bool = False
+    source: SourceFile, max_size: int, parse_python: bool | Skim, verbose: bool = False
 ) -> FileResult:
     """Everything done for one file. Never raises: a failure in any step is one LL000 finding
     for this file (naming the step; the traceback with `verbose`), and the run goes on."""
@@ -79,7 +88,9 @@ def step_failed(path: str, step: str, exc: BaseException, verbose: bool) -> Find
     return Finding("LL000", Severity.ERROR, message, Span.point(path, 1))
 
 
-def _analyse(source: SourceFile, max_size: int, parse_python: bool, step: _Step) -> FileResult:
+def _analyse(
+    source: SourceFile, max_size: int, parse_python: bool | Skim, step: _Step
+) -> FileResult:
     frontend = frontend_of_kind(source.kind)
     result = FileResult(source)
     data, error = read_bytes(source, max_size)
@@ -90,7 +101,8 @@ def _analyse(source: SourceFile, max_size: int, parse_python: bool, step: _Step)
     if text is None:
         return _unreadable(result, frontend, error, data)
     step.name = f"{source.kind} frontend"
-    return result.take(frontend.analyse()(source, text, parse_python or source.kind != "python"))
+    parse = parse_python if source.kind == "python" else True
+    return result.take(frontend.analyse()(source, text, parse))
 
 
 def analyse_unit(
@@ -129,7 +141,7 @@ def _analyse_unit(sources: list[SourceFile], max_size: int) -> list[FileResult]:
 def analyse_work(
     item: SourceFile | tuple[SourceFile, ...],
     max_size: int,
-    parse_python: bool,
+    parse_python: bool | Skim,
     verbose: bool = False,
     cache_root: str | None = None,
 ) -> list[FileResult]:
@@ -149,7 +161,10 @@ def analyse_work(
 
 
 def _analyse_work(
-    item: SourceFile | tuple[SourceFile, ...], max_size: int, parse_python: bool, verbose: bool
+    item: SourceFile | tuple[SourceFile, ...],
+    max_size: int,
+    parse_python: bool | Skim,
+    verbose: bool,
 ) -> list[FileResult]:
     if isinstance(item, SourceFile):
         return [analyse_file(item, max_size, parse_python, verbose)]
@@ -183,7 +198,7 @@ def _head(source: SourceFile) -> bytes | None:
         return None if exc.errno == 0 else b""
 
 
-def result_key(source: SourceFile, max_size: int, parse_python: bool) -> str | None:
+def result_key(source: SourceFile, max_size: int, parse_python: bool | Skim) -> str | None:
     """The cache key of a Python file's result (its content included), None when the file is
     not cached: not Python, or unreadable (then it is analysed again, which says why)."""
     if source.kind != "python":

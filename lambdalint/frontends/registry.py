@@ -36,6 +36,7 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     passed_over: str = ""  # why a claimed file is not one this frontend reads after all
+    outline: object | None = None  # a Python file's pre-pass outline, when only that was asked
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,22 @@ def check_python(text: str, path: str = "<checked>") -> None:
     """Raise CompileRefused unless CPython compiles `text` and libcst's work on it is bounded.
 
     Compiled only, never run: the code object is dropped at once."""
+    check_python_tree(text, path)
+
+
+def check_python_tree(text: str, path: str = "<checked>") -> tuple[ast.AST, list[ast.AST]]:
+    """check_python, returning CPython's syntax tree of `text` and every node of it (the walk
+    that measured it, so a caller needs none of its own)."""
+    nodes: list[ast.AST] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to print
         tree = _compile(text, path, ast.PyCF_ONLY_AST)
-        problem = _too_complex(tree)
+        problem = _too_complex(tree, nodes)
         if problem is not None:
             message, line = problem
             raise CompileRefused(f"too complex to analyse: {message}", line)
         _compile(tree, path, 0)  # what only the compiler checks: `return` outside a function
+    return tree, nodes
 
 
 def _compile(source: str | ast.AST, path: str, flags: int):
@@ -53,14 +61,16 @@ def _compile(source: str | ast.AST, path: str, flags: int):
         raise CompileRefused(f"too complex to analyse ({type(error).__name__})") from None
 
 
-def _too_complex(tree: ast.AST) -> tuple[str, int] | None:
-    """Why libcst's work on this tree would be unbounded, walking it without recursion."""
+def _too_complex(tree: ast.AST, seen: list[ast.AST]) -> tuple[str, int] | None:
+    """Why libcst's work on this tree would be unbounded, walking it without recursion; every
+    node walked is added to `seen`."""
     nodes = 0
     chain_cost = 0
     # (node, depth in the tree, depth below the innermost statement)
     stack: list[tuple[ast.AST, int, int]] = [(tree, 1, 0)]
     while stack:
         node, depth, inner = stack.pop()
+        seen.append(node)
         nodes += 1
         line = getattr(node, "lineno", 1)
         if nodes > MAX_NODES:

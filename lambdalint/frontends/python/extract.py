@@ -17,9 +17,11 @@ from lambdalint.core.placeholders import is_placeholder
 from lambdalint.frontends.python.facts import (
     ACCESS_KEY,
     CLIENT_FACTORIES,
+    CONTEXT_NAMES,
     CREDENTIALS,
     ENV,
     EVENT,
+    EVENT_NAMES,
     FUNCTION,
     LITERAL,
     LOCAL_HOSTS,
@@ -45,8 +47,6 @@ NOT_SDK = ("", "", "", "")
 TASK_ROOT = Value(ENV, name="LAMBDA_TASK_ROOT")
 SDK_OBJECTS = frozenset({"session", "client", "resource", "subresource", "paginator", "waiter"})
 
-EVENT_NAMES = frozenset({"event", "_event", "evt", "_evt", "_", "__"})
-CONTEXT_NAMES = frozenset({"context", "_context", "ctx", "_ctx", "_", "__", "lambda_context"})
 # Decorators that call the handler with parameters of their own after (event, context):
 # `@metric_scope def handler(event, context, metrics)`.
 INJECTING_DECORATORS = frozenset({"aws_embedded_metrics.metric_scope"})

@@ -34,6 +34,12 @@ STATIC_KINDS = frozenset({LITERAL, ENV, MODULE, STATIC})
 PER_REQUEST_KINDS = frozenset({EVENT, PARAM, CREDENTIALS})
 
 
+# The handler signature convention's parameter names: `def <any name>(event, context)`. Here,
+# not in extract.py, so the pre-pass (outline.py) judges by the same names without libcst.
+EVENT_NAMES = frozenset({"event", "_event", "evt", "_evt", "_", "__"})
+CONTEXT_NAMES = frozenset({"context", "_context", "ctx", "_ctx", "_", "__", "lambda_context"})
+
+
 @dataclass(frozen=True)
 class Value:
     kind: str

@@ -55,12 +55,7 @@ class ModuleIndex:
         return self._resolved[key]
 
     def _parents_up_to(self, directory: Path, root: Path) -> list[Path]:
-        parents = []
-        for parent in directory.parents:
-            if parent != root and root not in parent.parents:
-                break
-            parents.append(parent)
-        return parents
+        return parents_up_to(directory, root)
 
     def _lookup_dotted(self, dotted: str, search: list[Path], hops: int) -> FunctionKey | None:
         parts = dotted.split(".")
@@ -209,6 +204,17 @@ class ModuleIndex:
                         )
                         return [*(p for p in packages if p is not None), found]
         return []
+
+
+def parents_up_to(directory: Path, root: Path) -> list[Path]:
+    """The directories above `directory` an absolute import is also looked up in: up to the
+    scan root (engine/selection.py searches the same way)."""
+    parents = []
+    for parent in directory.parents:
+        if parent != root and root not in parent.parents:
+            break
+        parents.append(parent)
+    return parents
 
 
 def _relative(module: ModuleFile, target: str) -> tuple[Path, str]:

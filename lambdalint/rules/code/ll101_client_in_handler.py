@@ -31,6 +31,7 @@ CLIENTS = frozenset(
 class ClientInHandler(CodeRule):
     """An AWS SDK client, resource or session created on every invocation."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL101",
         name="client-in-handler",

@@ -80,6 +80,7 @@ CONNECTIONS = frozenset(
 class ConnectionInHandler(CodeRule):
     """A database, cache, HTTP or search connection or pool opened on every invocation."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL102",
         name="connection-in-handler",

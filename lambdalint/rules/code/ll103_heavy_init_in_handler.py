@@ -31,6 +31,7 @@ PACKAGE_ROOTS = ("/var/task/", "/opt/")
 class HeavyInitInHandler(CodeRule):
     """A model or static asset loaded on every invocation."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL103",
         name="heavy-init-in-handler",

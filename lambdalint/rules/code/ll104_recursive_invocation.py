@@ -19,6 +19,7 @@ class RecursiveInvocation(ProjectRule):
     variable, the context object) or by the template (a variable or literal that the template
     resolves to this function). A project rule because the second needs the template."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL104",
         name="recursive-invocation",

@@ -14,6 +14,7 @@ MISSING_TEXT = "\0missing"  # InvocationType not given at all
 class SyncLambdaInvoke(CodeRule):
     """One function waiting on another: billed twice for the same wall-clock time."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL105",
         name="sync-lambda-invoke",

@@ -21,6 +21,7 @@ ACCOUNT_ID = re.compile(r"^\d{12}$")
 class HardcodedResourceName(CodeRule):
     """A bucket, table, queue, topic, ARN or account id written into the code."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL106",
         name="hardcoded-resource-name",

@@ -31,6 +31,7 @@ def pinned_regions() -> dict[str, list[str]]:
 class HardcodedRegion(CodeRule):
     """A literal region given to an SDK client, resource or session."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL107",
         name="hardcoded-region",

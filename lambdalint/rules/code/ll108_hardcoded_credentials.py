@@ -15,6 +15,11 @@ from lambdalint.frontends.python.facts import (
     CallFact,
     Value,
 )
+from lambdalint.frontends.python.outline import (
+    ACCESS_KEY_SHAPE,
+    CREDENTIALS_BY_POSITION,
+    URL_WITH_PASSWORD,
+)
 from lambdalint.rules.code.tests_and_fixtures import is_test_module
 
 CREDENTIAL_KEYWORDS = {
@@ -53,6 +58,20 @@ STRING_KINDS = {
 @register
 class HardcodedCredentials(CodeRule):
     """Credentials written into the code, anywhere (module scope included)."""
+
+    # Outside handler code too (deployment scripts ship keys as well), but only where a key
+    # shape, a URL with a password, a credential or password keyword, or credentials given by
+    # position may be written.
+    unreached_tokens = (
+        ACCESS_KEY_SHAPE,
+        URL_WITH_PASSWORD,
+        CREDENTIALS_BY_POSITION,
+        *CREDENTIAL_KEYWORDS,
+        *sorted(PASSWORD_KEYWORDS),
+    )
+
+    def reports_unreached(self, path: str) -> bool:
+        return not is_test_module(path)
 
     meta = RuleMeta(
         id="LL108",

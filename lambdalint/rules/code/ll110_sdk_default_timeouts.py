@@ -23,6 +23,7 @@ LOCAL_ONLY = frozenset(
 class SdkDefaultTimeouts(CodeRule):
     """An SDK client left with botocore's 60 s connect and read timeouts."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL110",
         name="sdk-default-timeouts",

@@ -22,6 +22,7 @@ PAGE_TOKENS = frozenset(
 class SleepInHandler(CodeRule):
     """Billed idle time: sleeping, waiting on a waiter or polling on the handler path."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL111",
         name="sleep-in-handler",

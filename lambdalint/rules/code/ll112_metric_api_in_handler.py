@@ -12,6 +12,7 @@ from lambdalint.frontends.python.facts import CallFact
 class MetricApiInHandler(CodeRule):
     """A synchronous CloudWatch PutMetricData call on every invocation."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL112",
         name="metric-api-in-handler",

@@ -15,6 +15,7 @@ STANDARD_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
 class PrintLogging(CodeRule):
     """`print()` used as the function's logging."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL113",
         name="print-logging",

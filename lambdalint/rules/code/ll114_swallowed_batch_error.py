@@ -15,6 +15,7 @@ class SwallowedBatchError(CodeRule):
     """A batch handler catches every exception around per-record work and neither re-raises nor
     reports the record as failed: the failed messages are deleted as if processed."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL114",
         name="swallowed-batch-error",

@@ -14,6 +14,7 @@ class RequestStateInGlobal(CodeRule):
     """Event data stored in module-level state on the handler path: it survives into the next
     invocation of the same execution environment, which may serve another user."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL115",
         name="request-state-in-global",

@@ -8,6 +8,7 @@ from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.frontends.python.structure_facts.runtime_api import (
     NAME,
+    RUNTIME_API_PATH,
     RUNTIME_API_VARIABLE,
     ImportUse,
     RuntimeApi,
@@ -34,6 +35,13 @@ class NonPublicApi(CodeRule):
     """Function code that relies on removed or private APIs: botocore's vendored requests, the
     Lambda runtime's own modules, or the Runtime API the runtime itself talks to."""
 
+    # Imports of runtime modules and vendored requests are reported in any module.
+    unreached_tokens = (
+        "vendored",
+        RUNTIME_API_VARIABLE,
+        RUNTIME_API_PATH,
+        *sorted(RUNTIME_MODULES),
+    )
     meta = RuleMeta(
         id="LL116",
         name="non-public-api",

@@ -36,6 +36,7 @@ class AsyncHandler(CodeRule):
     """The handler is `async def`: the managed Python runtime calls it and gets a coroutine it
     never awaits."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL117",
         name="async-handler",

@@ -25,6 +25,7 @@ class BadHandlerSignature(CodeRule):
     """A handler named by a template or the configuration that cannot be called as
     `handler(event, context)`."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL118",
         name="bad-handler-signature",

@@ -7,6 +7,7 @@ from lambdalint.core.finding import Finding, Severity
 from lambdalint.core.rule import CodeRule, RuleMeta, register
 from lambdalint.core.span import NodeRef
 from lambdalint.data import reserved_environment
+from lambdalint.frontends.python.outline import ENVIRON_WRITE_AT_IMPORT
 from lambdalint.frontends.python.structure_facts.env_writes import (
     EVERY_VARIABLE,
     NAME,
@@ -19,6 +20,12 @@ from lambdalint.rules.code.tests_and_fixtures import is_test_module
 @register
 class ReservedEnvOverride(CodeRule):
     """Function code that sets or deletes an environment variable the Lambda runtime reserves."""
+
+    # Module scope runs at import time, reached or not.
+    unreached_tokens = (ENVIRON_WRITE_AT_IMPORT,)
+
+    def reports_unreached(self, path: str) -> bool:
+        return not is_test_module(path)
 
     meta = RuleMeta(
         id="LL119",

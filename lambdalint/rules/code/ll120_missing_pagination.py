@@ -71,6 +71,7 @@ def _may_skip_matches(passed: set[str], limited: bool) -> bool:
 class MissingPagination(CodeRule):
     """A paginated SDK operation called once on the handler path: only the first page is seen."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL120",
         name="missing-pagination",

@@ -17,6 +17,7 @@ MAX_FUNCTIONS = 500  # a bound on the walk over one invocation's functions
 class TmpFixedPath(CodeRule):
     """A fixed file name under /tmp written on every invocation and never removed."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL121",
         name="tmp-fixed-path",

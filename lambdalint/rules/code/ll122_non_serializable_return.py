@@ -17,6 +17,7 @@ PASS_THROUGH = ("inject_lambda_context", "capture_lambda_handler", "log_metrics"
 class NonSerializableReturn(CodeRule):
     """A handler returns a value the Lambda runtime cannot encode as JSON."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL122",
         name="non-serializable-return",

@@ -26,6 +26,12 @@ FAILURE_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
 class UncheckedBatchWrite(CodeRule):
     """A batch write whose per-entry failures nobody reads."""
 
+    # Batch writes are judged wherever they are, but in tests.
+    unreached_tokens = tuple(sorted({operation for _, operation in FAILURE_FIELDS}))
+
+    def reports_unreached(self, path: str) -> bool:
+        return not is_test_module(path)
+
     meta = RuleMeta(
         id="LL123",
         name="unchecked-batch-write",

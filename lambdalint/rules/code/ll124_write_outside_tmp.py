@@ -34,6 +34,7 @@ def outside_tmp(path: PathText, changes_directory: bool) -> str | None:
 class WriteOutsideTmp(CodeRule):
     """A file written outside /tmp on the handler path: the file system there is read-only."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL124",
         name="write-outside-tmp",

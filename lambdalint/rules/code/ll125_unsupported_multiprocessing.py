@@ -21,6 +21,7 @@ UNSUPPORTED = frozenset(
 class UnsupportedMultiprocessing(CodeRule):
     """multiprocessing objects that need /dev/shm, created on the handler path."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL125",
         name="unsupported-multiprocessing",

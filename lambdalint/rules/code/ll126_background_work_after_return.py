@@ -31,6 +31,7 @@ def left_running(started: Started, facts: ThreadFacts) -> bool:
 class BackgroundWorkAfterReturn(CodeRule):
     """Work started on the handler path and not waited for before the handler returns."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL126",
         name="background-work-after-return",

@@ -16,6 +16,7 @@ from lambdalint.rules.events.sources import KIND_NAMES, event_span
 class RecursiveLoop(ProjectRule):
     """The handler writes to the very resource that triggers its function."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL501",
         name="recursive-loop",

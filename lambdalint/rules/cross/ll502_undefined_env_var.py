@@ -20,6 +20,7 @@ from lambdalint.rules.cross.joined import (
 class UndefinedEnvVar(ProjectRule):
     """The code needs an environment variable its function's configuration does not set."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL502",
         name="undefined-env-var",

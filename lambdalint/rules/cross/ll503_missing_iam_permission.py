@@ -20,6 +20,7 @@ from lambdalint.rules.cross.joined import (
 class MissingIamPermission(ProjectRule):
     """The code calls an API its function's role does not allow."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL503",
         name="missing-iam-permission",

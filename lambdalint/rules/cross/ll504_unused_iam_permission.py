@@ -25,6 +25,7 @@ from lambdalint.rules.cross.joined import resolved_usage, why_unknown
 class UnusedIamPermission(ProjectRule):
     """The role allows actions that neither the code nor the platform ever use."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL504",
         name="unused-iam-permission",

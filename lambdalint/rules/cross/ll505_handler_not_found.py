@@ -15,6 +15,7 @@ from lambdalint.rules.cross.joined import structure
 class HandlerNotFound(ProjectRule):
     """The template's `Handler` names a module or function the code does not have."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL505",
         name="handler-not-found",

@@ -22,6 +22,7 @@ class SilentResourceDefault(ProjectRule):
     """A resource name read with a literal fallback the function's configuration never
     replaces: the function quietly works on a hard-coded resource."""
 
+    unreached_tokens = ()  # reports on handler code only
     meta = RuleMeta(
         id="LL508",
         name="silent-resource-default",
