@@ -170,16 +170,16 @@ class Failed(Exception):
     """A measured command did not run to its end: its time means nothing."""
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak RSS (MB) of one whole process. Exit 0 and 1 (findings) are runs;
-    anything else (a crash, a usage error, a pyenv shim without the tool) raises Failed."""
+def timed(command: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
+    """Wall time and peak RSS (MB) of one whole process. An exit code outside `ok` (a crash, a
+    usage error, a pyenv shim without the tool) raises Failed: its time means nothing."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
+        if code not in ok:
             errors.seek(0)
             last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
             raise Failed(f"{command[0]} exited {code}: {last[0][:200]}")
@@ -282,10 +282,18 @@ def lsp_edit(tree: Path, repeat: int) -> tuple[float, int]:
     return float(done.stdout.split()[-1]), 0
 
 
+# Each peer's command, and the exit codes of a run that went to its end (pythaw exits 1 when
+# it finds something; cfn-lint and checkov are told not to; a traceback exits 1 for them).
 PEERS = {
-    "pythaw": lambda tree: ["pythaw", "check", str(tree)],
-    "cfn-lint": lambda tree: ["cfn-lint", "--non-zero-exit-code", "none", str(tree / "**/*.yaml")],
-    "checkov": lambda tree: ["checkov", "-d", str(tree), "--quiet", "--compact", "--soft-fail"],
+    "pythaw": (lambda tree: ["pythaw", "check", str(tree)], (0, 1)),
+    "cfn-lint": (
+        lambda tree: ["cfn-lint", "--non-zero-exit-code", "none", str(tree / "**/*.yaml")],
+        (0,),
+    ),
+    "checkov": (
+        lambda tree: ["checkov", "-d", str(tree), "--quiet", "--compact", "--soft-fail"],
+        (0,),
+    ),
 }
 
 
@@ -293,11 +301,13 @@ def measure_peers(
     tree: Path, repeat: int, wanted: list[str] | None = None
 ) -> dict[str, tuple[float, int]]:
     rows = {}
-    for name, command in PEERS.items():
+    for name, (command, ok) in PEERS.items():
         if shutil.which(name) is None or (wanted is not None and name not in wanted):
             continue
         try:
-            rows[name] = median_of(repeat, lambda command=command: timed(command(tree), tree))
+            rows[name] = median_of(
+                repeat, lambda command=command, ok=ok: timed(command(tree), tree, ok)
+            )
         except Failed as exc:
             print(f"  {name}: not measured: {exc}", file=sys.stderr)
     return rows
